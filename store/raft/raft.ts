@@ -640,7 +640,6 @@ export class Raft {
         if (!m.context || m.context.length === 0) return;
         const acks = this.readOnly.recvAck(m.from, m.context);
         if (!acks) return;
-        acks.set(this.id, true);
         if (jointVote(this.trk.config.voters, acks) !== 'won') return;
         for (const rs of this.readOnly.advance(m.context)) this.respondToReadIndex(rs.req, rs.index);
         return;

@@ -113,6 +113,11 @@ describe('MvccStore: revisions and versions as etcd reports them', () => {
     expect(() => st.compact(9)).toThrow('mvcc: required revision is a future revision');
     st.compact(4);
     // The tombstone at 4 and the versions it ended are gone; 'b' remains.
+    expect(st.dump().changes.map((c) => [s(c.kv.key), c.kv.modRevision])).toEqual([
+      ['a', 4], // the deletion made at the compact revision stays until the next compaction
+      ['b', 5],
+    ]);
+    st.compact(5);
     expect(st.dump().changes.map((c) => [s(c.kv.key), c.kv.modRevision])).toEqual([['b', 5]]);
   });
 
@@ -154,6 +159,13 @@ class Model {
     }
     if (changed) this.states.push(next);
   }
+  /** The keys whose state differs between revision rev - 1 and rev. */
+  changedAt(rev: number): string[] {
+    if (rev <= 1) return [];
+    const before = this.states[rev - 1]!;
+    const after = this.states[rev]!;
+    return [...new Set([...before.keys(), ...after.keys()])].filter((k) => before.get(k) !== after.get(k));
+  }
   range(rev: number, key: string, end?: string): ModelKV[] {
     const st = this.states[rev]!;
     return [...st.entries()]
@@ -181,7 +193,12 @@ describe('MvccStore against a model (random operations, every read at every revi
             // Compaction is physical: at or below the compact revision only what a read at it sees is stored.
             const visible = new Set(st.range(b('\0'), new Uint8Array([0]), { rev: at }).kvs.map((kv) => `${s(kv.key)}@${kv.modRevision}`));
             const stored = st.dump().changes.filter((c) => c.kv.modRevision <= at);
-            expect(stored.every((c) => !c.tombstone && visible.has(`${s(c.kv.key)}@${c.kv.modRevision}`)), `seed ${seed} compact ${at}`).toBe(true);
+            const needed = (c: (typeof stored)[number]) =>
+              c.tombstone ? c.kv.modRevision === at : visible.has(`${s(c.kv.key)}@${c.kv.modRevision}`);
+            expect(stored.every(needed), `seed ${seed} compact ${at}`).toBe(true);
+            // Every change made at the compact revision is still there for a watch starting at it.
+            const changedKeys = new Set(st.changesBetween(at, at).flatMap((x) => x.events.map((e) => s(e.kv.key))));
+            for (const k of model.changedAt(at)) expect(changedKeys.has(k), `seed ${seed} change of ${k} at ${at}`).toBe(true);
           }
           continue;
         }

@@ -89,9 +89,10 @@ export class MvccStore {
     if (rev > this.currentRev) throw new FutureRevisionError();
     this.compactRev = rev;
     const available = this.index.compact(rev);
-    // editRange is the B+ tree's way to change entries while scanning them.
+    // editRange is the B+ tree's way to change entries while scanning them. Deletions made at
+    // the compact revision itself stay until the next compaction: a watch may start at it.
     this.revisions.editRange(0, rev, true, (main, changes) => {
-      const kept = changes.filter((c) => available.has(revisionKey({ main, sub: c.sub })));
+      const kept = changes.filter((c) => (main === rev && c.tombstone) || available.has(revisionKey({ main, sub: c.sub })));
       if (kept.length === changes.length) return undefined;
       for (const c of changes) if (!kept.includes(c)) this.bytes -= changeSize(c);
       return kept.length === 0 ? { delete: true } : { value: kept };

@@ -21,12 +21,18 @@ export function encodeConfChange(cc: ConfChange): Uint8Array {
 
 export function decodeConfChange(data: Uint8Array): ConfChange {
   if (data.length === 0) return { transition: 'auto', changes: [] };
-  const wire = JSON.parse(new TextDecoder().decode(data)) as Partial<WireConfChange>;
-  if (!wire.transition || !transitions.includes(wire.transition) || !Array.isArray(wire.changes)) {
+  const wire = JSON.parse(new TextDecoder().decode(data)) as Partial<WireConfChange> | null;
+  if (
+    !wire ||
+    !wire.transition ||
+    !transitions.includes(wire.transition) ||
+    !Array.isArray(wire.changes) ||
+    (wire.context !== undefined && typeof wire.context !== 'string')
+  ) {
     throw new Error('malformed conf change entry');
   }
   for (const c of wire.changes) {
-    if (!changeTypes.includes(c.type) || !Number.isSafeInteger(c.nodeId) || c.nodeId < 0) {
+    if (!c || !changeTypes.includes(c.type) || !Number.isSafeInteger(c.nodeId) || c.nodeId < 0) {
       throw new Error('malformed conf change entry');
     }
   }

@@ -42,10 +42,10 @@ function setup() {
   };
   const put = (k: string, v: string) => commit((tx) => tx.put(b(k), b(v), 0n));
   const del = (k: string, end?: string) => commit((tx) => tx.deleteRange(b(k), end === undefined ? undefined : b(end)));
-  const watch = (opts: Partial<WatchOptions> & { key: string }) => {
+  const watch = (opts: Omit<WatchOptions, 'key'> & { key: string }) => {
     const sink = new RecordingSink();
     const { key, ...rest } = opts;
-    const w = hub.watch({ ...rest, key: b(key) } as WatchOptions, sink);
+    const w = hub.watch({ ...rest, key: b(key) }, sink);
     return { sink, w };
   };
   return { store, hub, put, del, commit, watch };

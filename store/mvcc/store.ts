@@ -211,9 +211,13 @@ export class WriteTxn {
   }
 
   range(key: Uint8Array, rangeEnd: Uint8Array | undefined, opts: RangeOptions = {}): RangeResult {
-    const readRev = this.events.length > 0 ? this.beginRev + 1 : this.beginRev;
-    const res = this.store.rangeAt(keyRange(key, rangeEnd), readRev, opts);
-    return { ...res, rev: readRev };
+    const current = this.events.length > 0 ? this.beginRev + 1 : this.beginRev;
+    let rev = opts.rev ?? 0;
+    if (rev > current) throw new FutureRevisionError();
+    if (rev <= 0) rev = current;
+    if (rev < this.store.compactRevision) throw new CompactedRevisionError();
+    const res = this.store.rangeAt(keyRange(key, rangeEnd), rev, opts);
+    return { ...res, rev: current };
   }
 
   put(key: Uint8Array, value: Uint8Array, lease: bigint): KeyValue {

@@ -110,14 +110,24 @@ export interface LeaseRevokeRequest {
   id: bigint;
 }
 
-/** Everything the log can carry. Exactly one field is set. */
-export type LogRequest =
+/** A member announces its name and client URLs (etcd's "publish") so MemberList can show them. */
+export interface MemberAttributesRequest {
+  memberId: bigint;
+  name: string;
+  clientUrls: string[];
+}
+
+/** Requests for the keyspace and leases: what the state machine applies. */
+export type KvLogRequest =
   | { put: PutRequest }
   | { deleteRange: DeleteRangeRequest }
   | { txn: TxnRequest }
   | { compaction: CompactionRequest }
   | { leaseGrant: LeaseGrantRequest }
   | { leaseRevoke: LeaseRevokeRequest };
+
+/** Everything the log can carry. Exactly one field is set. */
+export type LogRequest = KvLogRequest | { memberAttributes: MemberAttributesRequest };
 
 /** A log entry's payload: the request and the id its proposer waits on. */
 export interface LogEnvelope {
@@ -148,10 +158,19 @@ function reviver(_key: string, value: unknown): unknown {
   return value;
 }
 
+/** Encode any value holding bytes and 64-bit integers (log entries, snapshots). */
+export function encodeJson(value: unknown): Uint8Array {
+  return Buffer.from(JSON.stringify(value, replacer));
+}
+
+export function decodeJson<T>(data: Uint8Array): T {
+  return JSON.parse(Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString(), reviver) as T;
+}
+
 export function encodeEnvelope(e: LogEnvelope): Uint8Array {
-  return Buffer.from(JSON.stringify(e, replacer));
+  return encodeJson(e);
 }
 
 export function decodeEnvelope(data: Uint8Array): LogEnvelope {
-  return JSON.parse(Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString(), reviver) as LogEnvelope;
+  return decodeJson<LogEnvelope>(data);
 }

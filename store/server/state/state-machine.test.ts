@@ -3,7 +3,7 @@ import { Lessor } from '../../lease/lessor.js';
 import type { KeyValue } from '../../mvcc/kv.js';
 import { MvccStore } from '../../mvcc/store.js';
 import { EtcdError } from './errors.js';
-import { decodeEnvelope, encodeEnvelope, type Compare, type LogRequest, type RequestOp } from './requests.js';
+import { decodeEnvelope, encodeEnvelope, type Compare, type KvLogRequest, type LogRequest, type RequestOp } from './requests.js';
 import { StateMachine } from './state-machine.js';
 
 const b = (s: string): Uint8Array => new TextEncoder().encode(s);
@@ -14,7 +14,7 @@ function setup() {
   const sm = new StateMachine(new MvccStore(), new Lessor({ minTtlSeconds: 2, now: () => 0 }));
   const writes: number[] = [];
   sm.onWrite((rev) => writes.push(rev));
-  const apply = (r: LogRequest) => sm.apply(r);
+  const apply = (r: KvLogRequest) => sm.apply(r);
   const put = (k: string, v: string, lease?: bigint) => apply({ put: { key: b(k), value: b(v), ...(lease ? { lease } : {}) } });
   const keys = (k = '\0', end: Uint8Array | undefined = new Uint8Array([0])) => sm.range({ key: b(k), rangeEnd: end }).kvs.map(kvBrief);
   return { sm, apply, put, keys, writes };

@@ -17,7 +17,7 @@ import type {
   DeleteRangeResponse,
   LeaseGrantRequest,
   LeaseRevokeRequest,
-  LogRequest,
+  KvLogRequest,
   PutRequest,
   PutResponse,
   RangeRequest,
@@ -55,7 +55,7 @@ export class StateMachine {
   }
 
   /** Apply one committed request. Throws EtcdError for requests etcd would reject at apply time. */
-  apply(req: LogRequest): LogResponse {
+  apply(req: KvLogRequest): LogResponse {
     if ('put' in req) return { put: this.writeTxn((tx) => this.put(tx, req.put)) };
     if ('deleteRange' in req) return { deleteRange: this.writeTxn((tx) => this.deleteRange(tx, req.deleteRange)) };
     if ('txn' in req) return { txn: this.txn(req.txn) };

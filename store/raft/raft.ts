@@ -202,7 +202,10 @@ export class Raft {
     let ents: Entry[];
     try {
       prevTerm = this.raftLog.term(prevIndex);
-      ents = this.raftLog.entriesFrom(pr.next, this.maxMsgSize);
+      // A replicate-state follower whose window is full gets an empty append only (a heartbeat
+      // response unpauses it): if every append in flight was lost, this probe's answer is what
+      // frees the window, and adding entries to a full window would overflow it.
+      ents = pr.state === 'replicate' && pr.inflights.full() ? [] : this.raftLog.entriesFrom(pr.next, this.maxMsgSize);
     } catch (e) {
       if (e instanceof CompactedError || e instanceof UnavailableError) {
         // The entries this follower needs are gone from our log: it needs the snapshot.

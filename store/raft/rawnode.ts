@@ -113,7 +113,10 @@ export class RawNode {
     try {
       this.raft.step(m);
     } catch (e) {
-      if (e instanceof ProposalDroppedError && m.from !== this.raft.id) return;
+      // Everything stepped here came over the network, even a proposal whose `from` is this very
+      // node: a forwarded proposal can be forwarded again by a member whose leader changed and
+      // come back to its origin. Either way the client's host owns the retry, not this one.
+      if (e instanceof ProposalDroppedError) return;
       throw e;
     }
   }

@@ -67,6 +67,11 @@ export class Member {
   private readonly waiters = new Map<string, { resolve(r: LogResponse | undefined): void; reject(e: unknown): void }>();
   private nextRequest = 0;
   private snapshotIndex = 0;
+  /**
+   * Set when a member was added: a new member refuses a snapshot whose membership does not list
+   * it, so the next snapshot must be taken after the addition, not whenever the count says.
+   */
+  private snapshotDue = false;
   private timers: NodeJS.Timeout[] = [];
   private revoking = new Set<bigint>();
   private fatal: ((err: unknown) => void) | undefined;
@@ -258,6 +263,7 @@ export class Member {
         if (m) this.membership.remove(m.id);
         this.transport.removePeer?.(change.nodeId);
       } else if (record && raftIdOf(record.id) === change.nodeId) {
+        this.snapshotDue = this.snapshotIndex > 0;
         const existing = this.membership.get(record.id);
         if (existing && change.type === 'addNode') this.membership.promote(record.id);
         else this.membership.add({ ...record, isLearner: change.type === 'addLearner' });
@@ -269,7 +275,8 @@ export class Member {
   // ---- snapshots ----
 
   private async maybeSnapshot(applied: number): Promise<void> {
-    if (applied - this.snapshotIndex < this.config.snapshotCount) return;
+    if (!this.snapshotDue && applied - this.snapshotIndex < this.config.snapshotCount) return;
+    this.snapshotDue = false;
     const image: SnapshotImage = { kv: this.sm.dump(), members: this.membership.dump() };
     const conf = this.node.raw.status().config;
     const snap: Snapshot = { metadata: { index: applied, term: this.disk.storage.term(applied), confState: conf }, data: encodeJson(image) };

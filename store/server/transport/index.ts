@@ -1,0 +1,13 @@
+// Public surface of the peer transport. The store server imports from here.
+
+export { PeerTransport } from './transport.js';
+export {
+  DEFAULT_TUNING,
+  type PeerStats,
+  type PeerTransportOptions,
+  type RejectReason,
+  type TransportLogger,
+  type TransportStats,
+  type TransportTuning,
+} from './types.js';
+export { CodecError } from './wire.js';

@@ -58,7 +58,7 @@ function configs(n: number): MemberConfig[] {
 
 async function startMember(sw: Switchboard, cfg: MemberConfig): Promise<Member> {
   const m: Member = new Member(cfg, quiet);
-  await m.open(sw.transportFor(() => m), (e) => {
+  await m.open(() => sw.transportFor(() => m), (e) => {
     throw e;
   });
   sw.members.set(m.raftId, m);

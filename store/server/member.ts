@@ -14,7 +14,7 @@ import { clusterIdFor, hexToId, idToHex, memberIdFor, parseInitialCluster, raftI
 import { decodeMember, encodeMember, Membership, type MemberRecord } from './membership.js';
 import { RaftNode, ReadTimeoutError, NoLeaderError, type NodeLogger, type RaftTransport } from './raft-node.js';
 import { EtcdError, Errors } from './state/errors.js';
-import { decodeEnvelope, decodeJson, encodeEnvelope, encodeJson, type KvLogRequest, type LogRequest, type RangeRequest, type RangeResponse } from './state/requests.js';
+import { decodeEnvelope, decodeJson, encodeEnvelope, encodeJson, type KvLogRequest, type LogRequest, type RangeRequest, type RangeResponse, type TxnRequest } from './state/requests.js';
 import { StateMachine, type LogResponse } from './state/state-machine.js';
 
 export interface MemberConfig {
@@ -33,6 +33,9 @@ export interface MemberConfig {
   /** How long a request waits for its entry to apply. */
   requestTimeoutMs: number;
 }
+
+/** What the member needs from the peer transport. */
+export type MemberTransport = RaftTransport & { addPeer?(id: number, urls: string[]): void; removePeer?(id: number): void };
 
 /** What the member persists about itself beside the Raft data. */
 interface Identity {
@@ -63,7 +66,7 @@ export class Member {
   node!: RaftNode;
   private disk!: RaftDisk;
   private readonly logger: NodeLogger;
-  private transport: RaftTransport & { addPeer?(id: number, urls: string[]): void; removePeer?(id: number): void } = { send: () => {} };
+  private transport: MemberTransport = { send: () => {} };
   private readonly waiters = new Map<string, { resolve(r: LogResponse | undefined): void; reject(e: unknown): void }>();
   private nextRequest = 0;
   private snapshotIndex = 0;
@@ -85,9 +88,11 @@ export class Member {
     this.sm.onWrite((rev, events) => this.hub.notify(rev, events));
   }
 
-  /** Open the data directory, recover or bootstrap, and get ready to start. */
-  async open(transport: RaftTransport & { addPeer?(id: number, urls: string[]): void; removePeer?(id: number): void }, onFatal: (err: unknown) => void): Promise<void> {
-    this.transport = transport;
+  /**
+   * Open the data directory, recover or bootstrap, and get ready to start. The transport is made
+   * once the member knows who it is (its ids come from the data directory or the bootstrap).
+   */
+  async open(makeTransport: (ids: { raftId: number; memberId: bigint; clusterId: bigint }) => MemberTransport, onFatal: (err: unknown) => void): Promise<void> {
     this.fatal = onFatal;
     const dir = join(this.config.dataDir, 'member');
     mkdirSync(dir, { recursive: true });
@@ -111,6 +116,7 @@ export class Member {
       this.logger.info({ memberId: id.memberId, clusterId: id.clusterId }, 'restarting member from its data directory');
     }
     this.raftId = raftIdOf(this.memberId);
+    this.transport = makeTransport({ raftId: this.raftId, memberId: this.memberId, clusterId: this.clusterId });
 
     // The state machine starts from the last snapshot; the log after it is re-applied.
     const snap = this.disk.storage.snapshot();
@@ -162,6 +168,12 @@ export class Member {
   async read(req: RangeRequest): Promise<RangeResponse> {
     if (!req.serializable) await this.linearizableBarrier();
     return this.sm.range(req);
+  }
+
+  /** A transaction without writes, evaluated on local state after a read barrier (unless serializable). */
+  async readOnlyTxn(txn: TxnRequest, serializable: boolean): Promise<LogResponse> {
+    if (!serializable) await this.linearizableBarrier();
+    return this.sm.apply({ txn });
   }
 
   /** Wait until this member has applied everything committed before now (cluster-wide). */
@@ -324,6 +336,26 @@ export class Member {
   /** Received from peers through the transport. */
   receive(msgs: Message[]): void {
     this.node.step(msgs);
+  }
+
+  /**
+   * On shutdown: if this member leads, hand leadership to the most caught-up voter and wait for the
+   * handover, so the cluster does not wait an election timeout for a new leader.
+   */
+  async transferLeadershipAway(timeoutMs: number): Promise<void> {
+    if (!this.isLeader()) return;
+    const progress = this.node.raw.status().progress;
+    if (!progress) return;
+    let best: { id: number; match: number } | undefined;
+    for (const [id, pr] of progress) {
+      if (id === this.raftId || pr.isLearner) continue;
+      if (!best || pr.match > best.match) best = { id, match: pr.match };
+    }
+    if (!best) return;
+    this.logger.info({ to: best.id }, 'transferring leadership before shutdown');
+    this.node.transferLeadership(best.id);
+    const deadline = Date.now() + timeoutMs;
+    while (this.isLeader() && Date.now() < deadline) await sleep(10);
   }
 
   isLeader(): boolean {

@@ -1,0 +1,100 @@
+// The client port: gRPC and plain HTTP/1.1 on the same socket, as etcd serves them.
+//
+// A connection that starts with the HTTP/2 preface ("PRI * HTTP/2.0") is gRPC: it is handed to
+// grpc-js through its connection injector. Anything else is HTTP/1.1 (health, version, metrics,
+// the JSON gateway) and goes to a node:http server. The first bytes are read, then put back with
+// unshift() so the chosen server sees the connection from its first byte.
+
+import * as http from 'node:http';
+import * as net from 'node:net';
+import * as grpc from '@grpc/grpc-js';
+import { loadEtcdServices } from './proto/load.js';
+import { clusterService } from './grpc/cluster-service.js';
+import type { ServiceContext } from './grpc/context.js';
+import { kvService } from './grpc/kv-service.js';
+import { LeaderForwarder } from './grpc/leader-forward.js';
+import { leaseService } from './grpc/lease-service.js';
+import { maintenanceService } from './grpc/maintenance-service.js';
+import { watchService } from './grpc/watch-service.js';
+
+const PREFACE = Buffer.from('PRI * HTTP/2.0');
+
+export interface ClientServer {
+  /** The bound addresses, e.g. for listen URLs with port 0. */
+  addresses(): net.AddressInfo[];
+  close(): Promise<void>;
+}
+
+export async function startClientServer(
+  ctx: ServiceContext,
+  listenUrls: readonly string[],
+  httpHandler: http.RequestListener,
+): Promise<ClientServer> {
+  const services = loadEtcdServices();
+  // Room for the largest request etcd accepts plus protobuf framing.
+  const grpcServer = new grpc.Server({ 'grpc.max_receive_message_length': ctx.maxRequestBytes + 512 * 1024, 'grpc.max_send_message_length': -1 });
+  const forwarder = new LeaderForwarder(ctx);
+  const add = (def: object, impl: object) => grpcServer.addService(def as grpc.ServiceDefinition, impl as grpc.UntypedServiceImplementation);
+  add(services.KV, kvService(ctx));
+  add(services.Watch, watchService(ctx));
+  add(services.Lease, leaseService(ctx, forwarder));
+  add(services.Cluster, clusterService(ctx));
+  add(services.Maintenance, maintenanceService(ctx));
+  const injector = grpcServer.createConnectionInjector(grpc.ServerCredentials.createInsecure());
+  const http1 = http.createServer(httpHandler);
+  http1.keepAliveTimeout = 30_000;
+
+  const sockets = new Set<net.Socket>();
+  const servers: net.Server[] = [];
+  for (const url of listenUrls) {
+    const u = new URL(url);
+    const server = net.createServer((socket) => {
+      sockets.add(socket);
+      socket.once('close', () => sockets.delete(socket));
+      socket.once('data', (first: Buffer) => {
+        socket.pause();
+        socket.unshift(first);
+        const isHttp2 = first.subarray(0, Math.min(first.length, PREFACE.length)).equals(PREFACE.subarray(0, Math.min(first.length, PREFACE.length)));
+        // HTTP/2 reads the socket's handle directly (after draining what was put back); the
+        // HTTP/1.1 server reads it as a stream, which must be resumed to flow again.
+        if (isHttp2) {
+          injector.injectConnection(socket);
+        } else {
+          http1.emit('connection', socket);
+          socket.resume();
+        }
+      });
+      socket.on('error', () => socket.destroy());
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(Number(u.port || 2379), u.hostname.replace(/^\[|\]$/g, ''), () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    servers.push(server);
+  }
+
+  return {
+    addresses: () => servers.map((s) => s.address() as net.AddressInfo),
+    close: async () => {
+      forwarder.close();
+      await Promise.all(servers.map((s) => new Promise<void>((r) => s.close(() => r()))));
+      await new Promise<void>((resolve) => {
+        // Let in-flight calls finish, but do not wait forever for long-lived watch streams.
+        const timer = setTimeout(() => {
+          grpcServer.forceShutdown();
+          resolve();
+        }, 2000);
+        grpcServer.tryShutdown(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+      injector.destroy();
+      http1.close();
+      for (const s of sockets) s.destroy();
+    },
+  };
+}

@@ -1,0 +1,146 @@
+#!/usr/bin/env node
+// store-server: one member of an etcd v3 compatible store. Flags are etcd's (see flags.ts).
+//
+//   store-server --name s1 --data-dir /tmp/s1 \
+//     --listen-client-urls http://127.0.0.1:2379 --advertise-client-urls http://127.0.0.1:2379 \
+//     --listen-peer-urls http://127.0.0.1:2380 --initial-advertise-peer-urls http://127.0.0.1:2380 \
+//     --initial-cluster s1=http://127.0.0.1:2380
+
+import type * as http from 'node:http';
+import { pino } from 'pino';
+import { ETCD_CLUSTER_VERSION, ETCD_VERSION, type ServiceContext } from './grpc/context.js';
+import { startClientServer, type ClientServer } from './client-server.js';
+import { FlagError, parseFlags, usage } from './flags.js';
+import { Member } from './member.js';
+import { createMetrics } from './metrics.js';
+import { PeerTransport } from './transport/index.js';
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(`${usage()}\n`);
+    return;
+  }
+  if (argv.includes('--version')) {
+    process.stdout.write(`store-server (kube-lite)\netcd API compatible version: ${ETCD_VERSION}\n`);
+    return;
+  }
+  let flags;
+  try {
+    flags = parseFlags(argv, process.env);
+  } catch (e) {
+    if (e instanceof FlagError) {
+      process.stderr.write(`store-server: ${e.message}\n`);
+      process.exit(2);
+    }
+    throw e;
+  }
+  const logger = pino({ level: flags.logLevel, base: { member: flags.name } });
+
+  const member = new Member(
+    {
+      name: flags.name,
+      dataDir: flags.dataDir,
+      advertisePeerUrls: flags.initialAdvertisePeerUrls,
+      advertiseClientUrls: flags.advertiseClientUrls,
+      initialCluster: flags.initialCluster,
+      initialClusterState: flags.initialClusterState,
+      initialClusterToken: flags.initialClusterToken,
+      heartbeatMs: flags.heartbeatInterval,
+      electionMs: flags.electionTimeout,
+      snapshotCount: flags.snapshotCount,
+      requestTimeoutMs: Math.max(5000, 5 * flags.electionTimeout),
+    },
+    logger,
+  );
+
+  let transport: PeerTransport | undefined;
+  let clientServer: ClientServer | undefined;
+  let stopping = false;
+  const fatal = (err: unknown) => {
+    logger.fatal({ err }, 'fatal error: stopping so that nothing unsafe is acknowledged');
+    process.exit(1);
+  };
+
+  await member.open(({ raftId, clusterId }) => {
+    transport = new PeerTransport({
+      localId: raftId,
+      clusterId: clusterId.toString(),
+      listenUrl: flags.listenPeerUrls[0]!,
+      logger: logger.child({ component: 'peer' }),
+      onMessages: (msgs) => member.receive(msgs),
+      onUnreachable: (id) => member.node?.reportUnreachable(id),
+      onSnapshotStatus: (id, status) => member.node?.reportSnapshot(id, status),
+    });
+    return transport;
+  }, fatal);
+  await transport!.start();
+
+  const metrics = createMetrics(member, transport!);
+  const ctx: ServiceContext = {
+    member,
+    maxTxnOps: flags.maxTxnOps,
+    maxRequestBytes: flags.maxRequestBytes,
+    logger,
+    progressNotifyMs: 10 * 60 * 1000,
+  };
+  const httpHandler: http.RequestListener = (req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path === '/health' || path === '/livez' || path === '/readyz') {
+      const ok = member.node.softState.lead !== 0 && !stopping;
+      res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ health: ok ? 'true' : 'false', reason: ok ? '' : stopping ? 'server is stopping' : 'RAFT NO LEADER' }));
+    } else if (path === '/version') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ etcdserver: ETCD_VERSION, etcdcluster: ETCD_CLUSTER_VERSION }));
+    } else if (path === '/metrics') {
+      metrics.registry.metrics().then(
+        (body) => {
+          res.writeHead(200, { 'content-type': metrics.registry.contentType });
+          res.end(body);
+        },
+        (err: unknown) => {
+          res.writeHead(500);
+          res.end(String(err));
+        },
+      );
+    } else {
+      res.writeHead(404, { 'content-type': 'text/plain' });
+      res.end('404 page not found\n');
+    }
+  };
+  try {
+    clientServer = await startClientServer(ctx, flags.listenClientUrls, httpHandler);
+  } catch (e) {
+    logger.fatal({ err: e, urls: flags.listenClientUrls }, 'cannot listen for clients');
+    process.stderr.write(`store-server: cannot listen on ${flags.listenClientUrls.join(',')}: ${(e as Error).message}\n`);
+    process.exit(1);
+  }
+  member.start();
+  logger.info({ memberId: member.memberId.toString(16), clusterId: member.clusterId.toString(16), client: flags.listenClientUrls, peer: flags.listenPeerUrls }, 'store-server is serving');
+
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    try {
+      await member.transferLeadershipAway(Math.max(1000, 2 * flags.electionTimeout));
+      await clientServer?.close();
+      await member.stop();
+      await transport?.stop();
+      logger.info({}, 'stopped');
+      logger.flush();
+      process.exit(0);
+    } catch (err) {
+      logger.error({ err }, 'unclean shutdown');
+      process.exit(1);
+    }
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`store-server: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

@@ -80,7 +80,9 @@ export async function startClientServer(
     addresses: () => servers.map((s) => s.address() as net.AddressInfo),
     close: async () => {
       forwarder.close();
-      await Promise.all(servers.map((s) => new Promise<void>((r) => s.close(() => r()))));
+      // Stop accepting at once; net.Server.close() only calls back once every connection is gone,
+      // so wait for that last, after the connections were ended below.
+      const listenersClosed = Promise.all(servers.map((s) => new Promise<void>((r) => s.close(() => r()))));
       await new Promise<void>((resolve) => {
         // Let in-flight calls finish, but do not wait forever for long-lived watch streams.
         const timer = setTimeout(() => {
@@ -95,6 +97,7 @@ export async function startClientServer(
       injector.destroy();
       http1.close();
       for (const s of sockets) s.destroy();
+      await listenersClosed;
     },
   };
 }

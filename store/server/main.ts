@@ -136,7 +136,10 @@ async function main(): Promise<void> {
       process.exit(1);
     }
   };
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGTERM', () => {
+    process.stderr.write('store-server: SIGTERM received\n');
+    void shutdown('SIGTERM');
+  });
   process.on('SIGINT', () => void shutdown('SIGINT'));
 }
 

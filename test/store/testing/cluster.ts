@@ -1,0 +1,148 @@
+// Start a real 1- or 3-member cluster as separate OS processes, of either program: the real etcd
+// or our store-server, with the very same flags (a script that starts etcd starts store-server by
+// swapping the program name). Members can be killed (any signal), restarted on the same data dir
+// and ports, and the whole cluster stopped. Used by differential and fault tests.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { etcdBinary, freePort } from '../../../store/client/testing/etcd-process.js';
+
+export type Program = 'etcd' | 'store-server';
+
+/** The built store-server (npm test builds before running tests). */
+export const STORE_SERVER = resolve(import.meta.dirname, '../../../dist/store/server/main.js');
+
+const live = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const p of live) p.kill('SIGKILL');
+});
+
+export interface ClusterOptions {
+  program: Program;
+  members: number;
+  /** Extra flags for every member. */
+  extraArgs?: string[];
+  heartbeatMs?: number;
+  electionMs?: number;
+}
+
+export class ClusterMember {
+  proc: ChildProcess | undefined;
+  output = '';
+
+  constructor(
+    readonly cluster: TestCluster,
+    readonly name: string,
+    readonly clientPort: number,
+    readonly peerPort: number,
+    readonly dataDir: string,
+  ) {}
+
+  get clientUrl(): string {
+    return `http://127.0.0.1:${this.clientPort}`;
+  }
+
+  get peerUrl(): string {
+    return `http://127.0.0.1:${this.peerPort}`;
+  }
+
+  /** host:port, for etcdctl --endpoints (see ARCHITECTURE: scheme-less endpoints). */
+  get endpoint(): string {
+    return `127.0.0.1:${this.clientPort}`;
+  }
+
+  get running(): boolean {
+    return this.proc !== undefined && this.proc.exitCode === null && this.proc.signalCode === null;
+  }
+
+  start(): void {
+    const o = this.cluster.options;
+    const args = [
+      `--name=${this.name}`,
+      `--data-dir=${this.dataDir}`,
+      `--listen-client-urls=${this.clientUrl}`,
+      `--advertise-client-urls=${this.clientUrl}`,
+      `--listen-peer-urls=${this.peerUrl}`,
+      `--initial-advertise-peer-urls=${this.peerUrl}`,
+      `--initial-cluster=${this.cluster.initialCluster}`,
+      '--initial-cluster-state=new',
+      '--initial-cluster-token=test-cluster',
+      `--heartbeat-interval=${o.heartbeatMs ?? 50}`,
+      `--election-timeout=${o.electionMs ?? 500}`,
+      ...(o.extraArgs ?? []),
+    ];
+    const [cmd, argv] = o.program === 'etcd' ? [etcdBinary(), args] : [process.execPath, [STORE_SERVER, ...args]];
+    const proc = spawn(cmd, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
+    this.output = '';
+    const keep = (b: Buffer) => {
+      this.output = (this.output + b.toString()).slice(-200_000);
+    };
+    proc.stdout?.on('data', keep);
+    proc.stderr?.on('data', keep);
+    live.add(proc);
+    proc.once('exit', () => live.delete(proc));
+    this.proc = proc;
+  }
+
+  /** Send a signal; for SIGKILL and SIGTERM wait until the process is gone. */
+  async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    const p = this.proc;
+    if (!p || !this.running) return;
+    const gone = new Promise<void>((r) => p.once('exit', () => r()));
+    p.kill(signal);
+    if (signal === 'SIGKILL' || signal === 'SIGTERM' || signal === 'SIGINT') await gone;
+  }
+
+  exitCode(): number | null {
+    return this.proc?.exitCode ?? null;
+  }
+
+  async waitHealthy(timeoutMs = 20_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      if (this.proc && !this.running) throw new Error(`${this.name} exited (${this.proc.exitCode ?? this.proc.signalCode}):\n${this.output.slice(-3000)}`);
+      try {
+        const res = await fetch(`${this.clientUrl}/health`, { signal: AbortSignal.timeout(1000) });
+        const body = (await res.json()) as { health?: string };
+        if (res.ok && body.health === 'true') return;
+      } catch {
+        /* not up yet */
+      }
+      if (Date.now() > deadline) throw new Error(`${this.name} not healthy after ${timeoutMs} ms:\n${this.output.slice(-3000)}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
+export class TestCluster {
+  readonly members: ClusterMember[] = [];
+  readonly root: string;
+  initialCluster = '';
+
+  private constructor(readonly options: ClusterOptions) {
+    this.root = mkdtempSync(join(tmpdir(), `${options.program}-cluster-`));
+  }
+
+  static async start(options: ClusterOptions): Promise<TestCluster> {
+    const c = new TestCluster(options);
+    for (let i = 0; i < options.members; i++) {
+      c.members.push(new ClusterMember(c, `m${i + 1}`, await freePort(), await freePort(), join(c.root, `m${i + 1}`)));
+    }
+    c.initialCluster = c.members.map((m) => `${m.name}=${m.peerUrl}`).join(',');
+    for (const m of c.members) m.start();
+    await Promise.all(c.members.map((m) => m.waitHealthy()));
+    return c;
+  }
+
+  /** Comma-separated host:port client endpoints. */
+  get endpoints(): string {
+    return this.members.map((m) => m.endpoint).join(',');
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.members.map((m) => m.kill('SIGKILL')));
+    rmSync(this.root, { recursive: true, force: true });
+  }
+}

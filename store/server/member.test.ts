@@ -53,6 +53,7 @@ function configs(n: number): MemberConfig[] {
     electionMs: 100,
     snapshotCount: 50,
     requestTimeoutMs: 3000,
+    quotaBytes: 64 * 1024,
   }));
 }
 
@@ -124,5 +125,30 @@ describe('Member (3 in one process, real disks)', () => {
     await ms[2]!.write({ put: { key: b('ephemeral'), value: b('x'), lease: id } });
     await until(() => ms.every((m) => m.kv.range(b('ephemeral'), undefined).kvs.length === 0), 4000);
     expect(ms.every((m) => !m.lessor.lookup(id))).toBe(true);
+  });
+
+  it('past the quota the NOSPACE alarm is raised everywhere: writes refused, reads and deletes work; disarm after compaction clears it', async () => {
+    const sw = new Switchboard();
+    const ms = await Promise.all(configs(3).map((c) => startMember(sw, c)));
+    await until(() => ms.some((m) => m.isLeader()));
+    const big = new Uint8Array(8 * 1024);
+    let refused = '';
+    for (let i = 0; i < 20 && !refused; i++) {
+      try {
+        await ms[i % 3]!.write({ put: { key: b(`big${i % 4}`), value: big } });
+      } catch (e) {
+        refused = (e as Error).message;
+      }
+    }
+    expect(refused).toBe('etcdserver: mvcc: database space exceeded');
+    await until(() => ms.every((m) => m.hasAlarm('NOSPACE')));
+    await expect(ms[1]!.write({ put: { key: b('small'), value: b('x') } })).rejects.toThrow('database space exceeded');
+    expect((await ms[2]!.read({ key: b('big0') })).kvs.length).toBe(1);
+    await ms[0]!.write({ deleteRange: { key: b('big'), rangeEnd: b('bih') } });
+    await ms[0]!.write({ compaction: { revision: ms[0]!.kv.revision } });
+    const raised = ms[0]!.alarmList()[0]!;
+    await ms[0]!.setAlarm('deactivate', raised.memberId, 'NOSPACE');
+    await until(() => ms.every((m) => !m.hasAlarm('NOSPACE')));
+    await ms[1]!.write({ put: { key: b('small'), value: b('x') } });
   });
 });

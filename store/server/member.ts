@@ -14,7 +14,7 @@ import { clusterIdFor, hexToId, idToHex, memberIdFor, parseInitialCluster, raftI
 import { decodeMember, encodeMember, Membership, type MemberRecord } from './membership.js';
 import { RaftNode, ReadTimeoutError, NoLeaderError, type NodeLogger, type RaftTransport } from './raft-node.js';
 import { EtcdError, Errors } from './state/errors.js';
-import { decodeEnvelope, decodeJson, encodeEnvelope, encodeJson, type KvLogRequest, type LogRequest, type RangeRequest, type RangeResponse, type TxnRequest } from './state/requests.js';
+import { decodeEnvelope, decodeJson, encodeEnvelope, encodeJson, type AlarmType, type KvLogRequest, type LogRequest, type RangeRequest, type RangeResponse, type RequestOp, type TxnRequest } from './state/requests.js';
 import { StateMachine, type LogResponse } from './state/state-machine.js';
 
 export interface MemberConfig {
@@ -32,6 +32,8 @@ export interface MemberConfig {
   snapshotCount: number;
   /** How long a request waits for its entry to apply. */
   requestTimeoutMs: number;
+  /** Writes that would grow the keyspace past this many bytes raise the NOSPACE alarm. */
+  quotaBytes: number;
 }
 
 /** What the member needs from the peer transport. */
@@ -48,6 +50,28 @@ interface Identity {
 interface SnapshotImage {
   kv: ReturnType<StateMachine['dump']>;
   members: ReturnType<Membership['dump']>;
+  alarms?: { memberId: string; alarm: AlarmType }[];
+}
+
+export interface ActiveAlarm {
+  memberId: bigint;
+  alarm: AlarmType;
+}
+
+/** Requests that make the keyspace bigger: refused while the NOSPACE alarm is raised. */
+function growsKeyspace(req: LogRequest): boolean {
+  if ('put' in req || 'leaseGrant' in req) return true;
+  if (!('txn' in req)) return false;
+  const hasPut = (ops: RequestOp[]): boolean => ops.some((op) => 'put' in op || ('txn' in op && (hasPut(op.txn.success) || hasPut(op.txn.failure))));
+  return hasPut(req.txn.success) || hasPut(req.txn.failure);
+}
+
+/** Bytes a request adds at most (keys and values of its puts). */
+function requestCost(req: LogRequest): number {
+  const ops = (list: RequestOp[]): number => list.reduce((n, op) => n + ('put' in op ? op.put.key.length + op.put.value.length : 'txn' in op ? ops(op.txn.success) + ops(op.txn.failure) : 0), 0);
+  if ('put' in req) return req.put.key.length + req.put.value.length;
+  if ('txn' in req) return ops(req.txn.success) + ops(req.txn.failure);
+  return 0;
 }
 
 /** Entries the leader keeps after a snapshot so slightly slow followers catch up from the log. */
@@ -60,6 +84,8 @@ export class Member {
   readonly sm: StateMachine;
   readonly hub: WatchHub;
   readonly membership = new Membership();
+  /** Raised alarms, replicated: keyed by member id and type. */
+  private readonly alarms = new Map<string, ActiveAlarm>();
   memberId = 0n;
   clusterId = 0n;
   raftId = 0;
@@ -159,6 +185,12 @@ export class Member {
 
   /** Send a request through the log and wait for its result on this member. */
   async write(request: KvLogRequest): Promise<LogResponse> {
+    // etcd checks the quota before a request enters the log; the first request that would exceed
+    // it raises the NOSPACE alarm (through the log, so every member starts refusing writes).
+    if (growsKeyspace(request) && this.kv.size + requestCost(request) > this.config.quotaBytes) {
+      if (!this.hasAlarm('NOSPACE')) await this.propose({ alarm: { action: 'activate', memberId: this.memberId, alarm: 'NOSPACE' } }).catch(() => undefined);
+      throw Errors.noSpace();
+    }
     const resp = await this.propose(request);
     if (!resp) throw new Error('internal: no response for a keyspace request');
     return resp;
@@ -250,6 +282,13 @@ export class Member {
       if ('memberAttributes' in req) {
         const a = req.memberAttributes;
         this.membership.setClientUrls(a.memberId, a.name, a.clientUrls);
+      } else if ('alarm' in req) {
+        const key = `${req.alarm.memberId}:${req.alarm.alarm}`;
+        if (req.alarm.action === 'activate') this.alarms.set(key, { memberId: req.alarm.memberId, alarm: req.alarm.alarm });
+        else this.alarms.delete(key);
+      } else if (this.hasAlarm('NOSPACE') && growsKeyspace(req)) {
+        // Every member refuses the same entries while the alarm is raised (etcd's capped applier).
+        throw Errors.noSpace();
       } else {
         resp = this.sm.apply(req);
         if ('leaseRevoke' in req) this.revoking.delete(req.leaseRevoke.id);
@@ -289,7 +328,7 @@ export class Member {
   private async maybeSnapshot(applied: number): Promise<void> {
     if (!this.snapshotDue && applied - this.snapshotIndex < this.config.snapshotCount) return;
     this.snapshotDue = false;
-    const image: SnapshotImage = { kv: this.sm.dump(), members: this.membership.dump() };
+    const image: SnapshotImage = { kv: this.sm.dump(), members: this.membership.dump(), alarms: this.alarmList().map((a) => ({ memberId: a.memberId.toString(), alarm: a.alarm })) };
     const conf = this.node.raw.status().config;
     const snap: Snapshot = { metadata: { index: applied, term: this.disk.storage.term(applied), confState: conf }, data: encodeJson(image) };
     await this.disk.saveSnapshot(snap, Math.max(0, applied - CATCH_UP_ENTRIES));
@@ -301,6 +340,8 @@ export class Member {
     const image = decodeJson<SnapshotImage>(s.data);
     this.sm.load(image.kv);
     this.membership.load(image.members);
+    this.alarms.clear();
+    for (const a of image.alarms ?? []) this.alarms.set(`${a.memberId}:${a.alarm}`, { memberId: BigInt(a.memberId), alarm: a.alarm });
     for (const m of this.membership.list()) if (m.id !== this.memberId) this.transport.addPeer?.(raftIdOf(m.id), m.peerUrls);
     this.snapshotIndex = Math.max(this.snapshotIndex, s.metadata.index);
   }
@@ -331,6 +372,20 @@ export class Member {
         await sleep(Math.min(1000, 100 * (attempt + 1)));
       }
     }
+  }
+
+  hasAlarm(type: AlarmType): boolean {
+    for (const a of this.alarms.values()) if (a.alarm === type) return true;
+    return false;
+  }
+
+  alarmList(): ActiveAlarm[] {
+    return [...this.alarms.values()].sort((a, b) => (a.memberId < b.memberId ? -1 : a.memberId > b.memberId ? 1 : a.alarm < b.alarm ? -1 : 1));
+  }
+
+  /** Raise or clear an alarm through the log (Maintenance.Alarm). */
+  async setAlarm(action: 'activate' | 'deactivate', memberId: bigint, alarm: AlarmType): Promise<void> {
+    await this.propose({ alarm: { action, memberId, alarm } });
   }
 
   /** Received from peers through the transport. */

@@ -28,7 +28,7 @@ export function maintenanceService(ctx: ServiceContext): Omit<MaintenanceHandler
         raftIndex: String(raft.raftLog.committed),
         raftTerm: String(raft.term),
         raftAppliedIndex: String(m.node.appliedIndex),
-        errors: [],
+        errors: m.alarmList().map((a) => `memberID:${a.memberId} alarm:${a.alarm} `),
         isLearner: raft.isLearner,
       };
     }),
@@ -43,9 +43,22 @@ export function maintenanceService(ctx: ServiceContext): Omit<MaintenanceHandler
       }
     }),
     Hash: unary(ctx, async () => ({ header: header(ctx), hash: m.kv.hash(0).hash })),
-    // No alarm can be raised yet (the space quota comes with issue 7): listing and disarming
-    // both find none.
-    Alarm: unary(ctx, async () => ({ header: header(ctx), alarms: [] })),
+    // GET lists the raised alarms; ACTIVATE and DEACTIVATE go through the log (a zero member id
+    // or NONE alarm widens a disarm to all). The reply lists the alarms raised, or those cleared.
+    Alarm: unary(ctx, async (req: P.AlarmRequest) => {
+      const wire = (list: { memberId: bigint; alarm: string }[]) => list.map((a) => ({ memberID: a.memberId.toString(), alarm: a.alarm as P.AlarmType }));
+      if (req.action === 'GET') return { header: header(ctx), alarms: wire(m.alarmList()) };
+      if (req.action === 'ACTIVATE') {
+        if (req.alarm === 'NONE') return { header: header(ctx), alarms: [] };
+        const memberId = id64(req.memberID) || m.memberId;
+        await m.setAlarm('activate', memberId, req.alarm);
+        return { header: header(ctx), alarms: wire([{ memberId, alarm: req.alarm }]) };
+      }
+      const memberId = id64(req.memberID);
+      const cleared = m.alarmList().filter((a) => (memberId === 0n || a.memberId === memberId) && (req.alarm === 'NONE' || a.alarm === req.alarm));
+      for (const a of cleared) await m.setAlarm('deactivate', a.memberId, a.alarm);
+      return { header: header(ctx), alarms: wire(cleared) };
+    }),
     Defragment: unary(ctx, async () => ({ header: header(ctx) })),
     Snapshot: (call: grpc.ServerWritableStream<P.SnapshotRequest, P.Input<P.SnapshotResponse>>) => {
       // A consistent image: taken synchronously, between two applies.

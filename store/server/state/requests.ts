@@ -126,8 +126,17 @@ export type KvLogRequest =
   | { leaseGrant: LeaseGrantRequest }
   | { leaseRevoke: LeaseRevokeRequest };
 
+export type AlarmType = 'NOSPACE' | 'CORRUPT';
+
+/** Raise or clear an alarm; replicated so every member refuses the same writes. */
+export interface AlarmRequest {
+  action: 'activate' | 'deactivate';
+  memberId: bigint;
+  alarm: AlarmType;
+}
+
 /** Everything the log can carry. Exactly one field is set. */
-export type LogRequest = KvLogRequest | { memberAttributes: MemberAttributesRequest };
+export type LogRequest = KvLogRequest | { memberAttributes: MemberAttributesRequest } | { alarm: AlarmRequest };
 
 /** A log entry's payload: the request and the id its proposer waits on. */
 export interface LogEnvelope {

@@ -32,8 +32,8 @@ export interface MemberConfig {
   snapshotCount: number;
   /** How long a request waits for its entry to apply. */
   requestTimeoutMs: number;
-  /** Writes that would grow the keyspace past this many bytes raise the NOSPACE alarm. */
-  quotaBytes: number;
+  /** Writes that would grow the keyspace past this many bytes raise the NOSPACE alarm (default 2 GiB, etcd's). */
+  quotaBytes?: number;
 }
 
 /** What the member needs from the peer transport. */
@@ -73,6 +73,8 @@ function requestCost(req: LogRequest): number {
   if ('txn' in req) return ops(req.txn.success) + ops(req.txn.failure);
   return 0;
 }
+
+const DEFAULT_QUOTA_BYTES = 2 * 1024 * 1024 * 1024;
 
 /** Entries the leader keeps after a snapshot so slightly slow followers catch up from the log. */
 const CATCH_UP_ENTRIES = 5000;
@@ -187,7 +189,7 @@ export class Member {
   async write(request: KvLogRequest): Promise<LogResponse> {
     // etcd checks the quota before a request enters the log; the first request that would exceed
     // it raises the NOSPACE alarm (through the log, so every member starts refusing writes).
-    if (growsKeyspace(request) && this.kv.size + requestCost(request) > this.config.quotaBytes) {
+    if (growsKeyspace(request) && this.kv.size + requestCost(request) > (this.config.quotaBytes ?? DEFAULT_QUOTA_BYTES)) {
       if (!this.hasAlarm('NOSPACE')) await this.propose({ alarm: { action: 'activate', memberId: this.memberId, alarm: 'NOSPACE' } }).catch(() => undefined);
       throw Errors.noSpace();
     }

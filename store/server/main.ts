@@ -11,6 +11,7 @@ import { pino } from 'pino';
 import { ETCD_CLUSTER_VERSION, ETCD_VERSION, type ServiceContext } from './grpc/context.js';
 import { startClientServer, type ClientServer } from './client-server.js';
 import { FlagError, parseFlags, usage } from './flags.js';
+import { createGateway } from './gateway/index.js';
 import { Member } from './member.js';
 import { createMetrics } from './metrics.js';
 import { PeerTransport } from './transport/index.js';
@@ -50,6 +51,8 @@ async function main(): Promise<void> {
       electionMs: flags.electionTimeout,
       snapshotCount: flags.snapshotCount,
       requestTimeoutMs: Math.max(5000, 5 * flags.electionTimeout),
+      // etcd's default quota: 2 GiB.
+      quotaBytes: flags.quotaBackendBytes || 2 * 1024 * 1024 * 1024,
     },
     logger,
   );
@@ -84,6 +87,8 @@ async function main(): Promise<void> {
     logger,
     progressNotifyMs: 10 * 60 * 1000,
   };
+  // etcd's HTTP/JSON gateway (/v3/kv/range, /v3/watch, ...) on the same port.
+  const gateway = createGateway(ctx);
   const httpHandler: http.RequestListener = (req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/health' || path === '/livez' || path === '/readyz') {
@@ -104,7 +109,7 @@ async function main(): Promise<void> {
           res.end(String(err));
         },
       );
-    } else {
+    } else if (!gateway(req, res)) {
       res.writeHead(404, { 'content-type': 'text/plain' });
       res.end('404 page not found\n');
     }
@@ -126,6 +131,7 @@ async function main(): Promise<void> {
     try {
       await member.transferLeadershipAway(Math.max(1000, 2 * flags.electionTimeout));
       await clientServer?.close();
+      gateway.close();
       await member.stop();
       await transport?.stop();
       logger.info({}, 'stopped');

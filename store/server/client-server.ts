@@ -11,9 +11,11 @@ import * as grpc from '@grpc/grpc-js';
 import { loadEtcdServices } from './proto/load.js';
 import { clusterService } from './grpc/cluster-service.js';
 import type { ServiceContext } from './grpc/context.js';
+import { electionService } from './grpc/election-service.js';
 import { kvService } from './grpc/kv-service.js';
 import { LeaderForwarder } from './grpc/leader-forward.js';
 import { leaseService } from './grpc/lease-service.js';
+import { lockService } from './grpc/lock-service.js';
 import { maintenanceService } from './grpc/maintenance-service.js';
 import { watchService } from './grpc/watch-service.js';
 
@@ -40,6 +42,8 @@ export async function startClientServer(
   add(services.Lease, leaseService(ctx, forwarder));
   add(services.Cluster, clusterService(ctx));
   add(services.Maintenance, maintenanceService(ctx));
+  add(services.Lock, lockService(ctx));
+  add(services.Election, electionService(ctx));
   const injector = grpcServer.createConnectionInjector(grpc.ServerCredentials.createInsecure());
   const http1 = http.createServer(httpHandler);
   http1.keepAliveTimeout = 30_000;

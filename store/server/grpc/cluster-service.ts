@@ -14,7 +14,8 @@ export function clusterService(ctx: ServiceContext): { MemberList: grpc.handleUn
   return {
     MemberList: unary(ctx, async (req: P.MemberListRequest) => {
       if (req.linearizable) await ctx.member.linearizableBarrier();
-      return { header: header(ctx), members: ctx.member.membership.list().map(memberToWire) };
+      // etcd's ClusterServer builds its own header, without a revision (etcdctl -w json shows none).
+      return { header: { ...header(ctx), revision: '0' }, members: ctx.member.membership.list().map(memberToWire) };
     }),
   };
 }

@@ -4,7 +4,7 @@
 import * as grpc from '@grpc/grpc-js';
 import type { Member } from '../member.js';
 import type * as P from '../proto/types.js';
-import { EtcdError, Errors } from '../state/errors.js';
+import { EtcdError } from '../state/errors.js';
 
 /** The etcd version we report: 3.5.13+ is what Kubernetes needs to trust watch progress requests. */
 export const ETCD_VERSION = '3.5.17';
@@ -49,11 +49,4 @@ export function unary<Req, Res>(ctx: ServiceContext, f: (req: Req) => Promise<Re
       (e: unknown) => callback(toServiceError(ctx, e)),
     );
   };
-}
-
-/** etcd refuses requests larger than --max-request-bytes before they reach the log. */
-export function checkSize(ctx: ServiceContext, ...parts: (Uint8Array | undefined)[]): void {
-  let n = 0;
-  for (const p of parts) n += p?.length ?? 0;
-  if (n > ctx.maxRequestBytes) throw Errors.requestTooLarge();
 }

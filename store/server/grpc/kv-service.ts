@@ -4,23 +4,13 @@ import type { KVHandlers } from '../proto/load.js';
 import type * as P from '../proto/types.js';
 import type * as R from '../state/requests.js';
 import { deleteFromWire, deleteToWire, num, putFromWire, putToWire, rangeFromWire, rangeToWire, txnFromWire, txnToWire } from './convert.js';
-import { checkSize, header, unary, type ServiceContext } from './context.js';
+import { header, unary, type ServiceContext } from './context.js';
+import { Errors } from '../state/errors.js';
+import { raftRequestBytes } from './request-size.js';
 
-/** Bytes a txn carries, for the request size limit. */
-function txnBytes(t: R.TxnRequest): number {
-  let n = 0;
-  const ops = (list: R.RequestOp[]) => {
-    for (const op of list) {
-      if ('put' in op) n += op.put.key.length + op.put.value.length;
-      else if ('range' in op) n += op.range.key.length;
-      else if ('deleteRange' in op) n += op.deleteRange.key.length;
-      else n += txnBytes(op.txn);
-    }
-  };
-  for (const c of t.compare) n += c.key.length + (c.value?.length ?? 0);
-  ops(t.success);
-  ops(t.failure);
-  return n;
+/** etcd refuses a write whose log entry would exceed --max-request-bytes, before proposing it. */
+function checkRequestSize(ctx: ServiceContext, req: Parameters<typeof raftRequestBytes>[0]): void {
+  if (raftRequestBytes(req) > ctx.maxRequestBytes) throw Errors.requestTooLarge();
 }
 
 function isReadOnly(t: R.TxnRequest): boolean {
@@ -37,22 +27,26 @@ export function kvService(ctx: ServiceContext): KVHandlers {
     Range: unary(ctx, async (req: P.RangeRequest) => rangeToWire(await ctx.member.read(rangeFromWire(req)), h)),
     Put: unary(ctx, async (req: P.PutRequest) => {
       const put = putFromWire(req);
-      checkSize(ctx, put.key, put.value);
+      checkRequestSize(ctx, { put });
       const r = await ctx.member.write({ put });
       if (!('put' in r)) throw new Error('internal: wrong response kind');
       return putToWire(r.put, h);
     }),
     DeleteRange: unary(ctx, async (req: P.DeleteRangeRequest) => {
-      const r = await ctx.member.write({ deleteRange: deleteFromWire(req) });
+      const deleteRange = deleteFromWire(req);
+      checkRequestSize(ctx, { deleteRange });
+      const r = await ctx.member.write({ deleteRange });
       if (!('deleteRange' in r)) throw new Error('internal: wrong response kind');
       return deleteToWire(r.deleteRange, h);
     }),
     Txn: unary(ctx, async (req: P.TxnRequest) => {
       const txn = txnFromWire(req, ctx.maxTxnOps);
-      if (txnBytes(txn) > ctx.maxRequestBytes) checkSize(ctx, new Uint8Array(txnBytes(txn)));
       // A transaction that only reads needs no log entry, as in etcd: a read barrier (unless
-      // every range is serializable) and then the same evaluation on the local state.
-      const r = isReadOnly(txn) ? await ctx.member.readOnlyTxn(txn, isSerializable(txn)) : await ctx.member.write({ txn });
+      // every range is serializable) and then the same evaluation on the local state. Only a
+      // transaction that goes through the log is held to the request size limit, as in etcd.
+      const readOnly = isReadOnly(txn);
+      if (!readOnly) checkRequestSize(ctx, { txn });
+      const r = readOnly ? await ctx.member.readOnlyTxn(txn, isSerializable(txn)) : await ctx.member.write({ txn });
       if (!('txn' in r)) throw new Error('internal: wrong response kind');
       return txnToWire(r.txn, h);
     }),

@@ -64,6 +64,12 @@ export function leaseService(ctx: ServiceContext, forwarder: LeaderForwarder): L
       const keys = req.keys ? [...lease.keys].sort().map((k) => Buffer.from(k, 'latin1')) : [];
       return { header: header(ctx), ID: req.ID, TTL: String(remaining), grantedTTL: String(lease.ttl), keys };
     }),
-    LeaseLeases: unary(ctx, async () => ({ header: header(ctx), leases: m.lessor.list().map((l) => ({ ID: l.id.toString() })) })),
+    // etcd's lessor lists leases by expiry, soonest first (leasesByExpiry); our list() is by id
+    // (it feeds snapshots, which must be deterministic), so sort a copy here. The sort is stable:
+    // equal expiries (followers: never) stay in id order.
+    LeaseLeases: unary(ctx, async () => ({
+      header: header(ctx),
+      leases: [...m.lessor.list()].sort((a, b) => (a.expiry === b.expiry ? 0 : a.expiry < b.expiry ? -1 : 1)).map((l) => ({ ID: l.id.toString() })),
+    })),
   };
 }

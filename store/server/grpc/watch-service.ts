@@ -133,7 +133,9 @@ class WatchStream implements WatchSink {
     this.byId.delete(sw.id);
     this.byWatcher.delete(watcher);
     this.write({
-      header: header(this.ctx),
+      // etcd's mvcc sends this response with no revision (WatchResponse{CompactRevision} only),
+      // so its header carries revision 0; clients see it (etcdctl watch -w json).
+      header: header(this.ctx, 0),
       watch_id: sw.id.toString(),
       canceled: true,
       compact_revision: String(compactRevision),

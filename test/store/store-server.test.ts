@@ -138,6 +138,23 @@ describe('store-server processes', () => {
       expect(seen).toEqual([...seen].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
       expect(new Set(seen).size).toBe(seen.length);
       for (const rev of acked) expect(seen).toContain(rev);
+      // Every acknowledged write is on every member, each read locally (serializable).
+      for (const m of c.members) {
+        const local = new EtcdClient({ endpoints: m.clientUrl });
+        try {
+          const want = acked.length;
+          const deadline2 = Date.now() + 10000;
+          let got = 0;
+          while (Date.now() < deadline2) {
+            got = Number((await local.kv.range(enc('w/'), { prefix: true, serializable: true, countOnly: true })).count);
+            if (got >= want) break;
+            await new Promise((r) => setTimeout(r, 100));
+          }
+          expect(got, `member ${m.name}`).toBe(want);
+        } finally {
+          local.close();
+        }
+      }
     } finally {
       writer.close();
       watcherClient.close();

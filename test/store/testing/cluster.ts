@@ -82,15 +82,26 @@ export class ClusterMember {
     proc.stdout?.on('data', keep);
     proc.stderr?.on('data', keep);
     live.add(proc);
-    proc.once('exit', () => live.delete(proc));
+    this.expectExit = false;
+    proc.once('exit', (code, signal) => {
+      live.delete(proc);
+      // A member that dies on its own is the first thing to know when a test then times out.
+      if (!this.expectExit) {
+        process.stderr.write(`[cluster] ${o.program} ${this.name} exited unexpectedly (code ${code}, signal ${signal}); last output:\n${this.output.slice(-4000)}\n`);
+      }
+    });
     this.proc = proc;
   }
+
+  /** Set before we stop a member on purpose. */
+  private expectExit = false;
 
   /** Send a signal; for SIGKILL and SIGTERM wait until the process is gone. */
   async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
     const p = this.proc;
     if (!p || !this.running) return;
     const gone = new Promise<void>((r) => p.once('exit', () => r()));
+    if (signal === 'SIGKILL' || signal === 'SIGTERM' || signal === 'SIGINT') this.expectExit = true;
     p.kill(signal);
     if (signal === 'SIGKILL' || signal === 'SIGTERM' || signal === 'SIGINT') await gone;
   }

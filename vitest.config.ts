@@ -1,10 +1,27 @@
 import { defineConfig } from 'vitest/config';
 
+// Two projects, run one after the other by `npm test`:
+//  - unit: everything inside one process (Raft, the simulator, MVCC, the member with an in-memory
+//    network, the transport on loopback); files run in parallel.
+//  - process: tests that start real store-server and etcd processes and compare them or race them
+//    against timers. They run one file at a time, so a saturated CPU cannot turn a timeout into a
+//    false failure.
+const processTests = ['test/**/*.test.ts', 'store/client/**/*.test.ts', 'store/server/gateway/{gateway,etcd-diff}.test.ts'];
+
 export default defineConfig({
   test: {
-    include: ['store/**/*.test.ts', 'test/**/*.test.ts'],
-    // The Raft simulator runs hundreds of seeded clusters; give it room on a 2-core CI machine.
+    // The Raft simulator runs thousands of seeded clusters; give it room on a 2-core CI machine.
     testTimeout: 300_000,
     pool: 'forks',
+    projects: [
+      {
+        extends: true,
+        test: { name: 'unit', include: ['store/**/*.test.ts'], exclude: ['**/node_modules/**', ...processTests] },
+      },
+      {
+        extends: true,
+        test: { name: 'process', include: processTests, fileParallelism: false },
+      },
+    ],
   },
 });

@@ -115,6 +115,9 @@ async function lockScript(endpoint: string): Promise<unknown[]> {
     await sleep(200);
     call!.cancel();
     log('C cancelled', await lockC);
+    // The server removes a cancelled contender's key after the client has already seen CANCELLED;
+    // wait for that (on etcd too) so the next step does not race with it.
+    for (let i = 0; i < 100 && JSON.stringify(await rpc.namedKeys('grpc-lock/', names)).includes('grpc-lock/C'); i++) await sleep(20);
     // (Only the code: the text depends on which side noticed the deadline first.)
     const late = await rpc.call(S.Lock.Lock, { name: B('grpc-lock'), lease: c }, { deadline: Date.now() + 300 });
     log('C deadline', 'err' in late ? late.err.code : 'locked');

@@ -74,19 +74,6 @@ export class KeyIndex {
     return undefined;
   }
 
-  /** Every revision of this key with main >= rev, the last one of each main revision only. */
-  since(rev: number): Revision[] {
-    const out: Revision[] = [];
-    for (const g of this.generations) {
-      for (const r of g.revs) {
-        if (r.main < rev) continue;
-        if (out.length > 0 && out[out.length - 1]!.main === r.main) out[out.length - 1] = r;
-        else out.push(r);
-      }
-    }
-    return out;
-  }
-
   /**
    * Forget history older than atRev: keep, per key, the newest revision at or before atRev (the
    * value a read at atRev must still see) unless it is a tombstone, and everything after it.

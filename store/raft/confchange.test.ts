@@ -6,7 +6,6 @@ import {
   Changer,
   ConfChangeError,
   checkInvariants,
-  confStateEqual,
   entersJoint,
   isLeaveJoint,
   restoreConfig,
@@ -308,7 +307,6 @@ describe('restoreConfig', () => {
     trk.config = r.config;
     trk.progress = r.progress;
     expect(trk.confState()).toEqual(sortCs(c));
-    expect(confStateEqual(trk.confState(), c)).toBe(true);
     for (const [id, pr] of r.progress) {
       expect([id, pr.isLearner]).toEqual([id, c.learners.includes(id)]);
       expect([pr.state, pr.match, pr.next, pr.recentActive, pr.inflights.size]).toEqual(['probe', 0, LAST_INDEX, true, MAX_INFLIGHT]);
@@ -355,23 +353,6 @@ describe('restoreConfig', () => {
   it.each(invalid)('rejects $name', ({ cs: c, err }) => {
     expect(() => restoreConfig(c, 1, 1)).toThrow(ConfChangeError);
     expect(() => restoreConfig(c, 1, 1)).toThrow(err);
-  });
-});
-
-describe('confStateEqual', () => {
-  const base: ConfState = { voters: [1, 2, 3], learners: [4], votersOutgoing: [1, 2], learnersNext: [], autoLeave: true };
-  const cases: Array<{ name: string; other: ConfState; want: boolean }> = [
-    { name: 'identical', other: { ...base }, want: true },
-    { name: 'different order', other: { ...base, voters: [3, 1, 2] }, want: true },
-    { name: 'different voters', other: { ...base, voters: [1, 2] }, want: false },
-    { name: 'different learners', other: { ...base, learners: [5] }, want: false },
-    { name: 'different outgoing', other: { ...base, votersOutgoing: [1, 2, 3] }, want: false },
-    { name: 'different learnersNext', other: { ...base, learnersNext: [3] }, want: false },
-    { name: 'different autoLeave', other: { ...base, autoLeave: false }, want: false },
-  ];
-  it.each(cases)('$name', ({ other, want }) => {
-    expect(confStateEqual(base, other)).toBe(want);
-    expect(confStateEqual(other, base)).toBe(want);
   });
 });
 

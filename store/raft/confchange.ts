@@ -228,18 +228,3 @@ export function restoreConfig(cs: ConfState, lastIndex: number, maxInflight: num
   checkInvariants(config, progress);
   return { config, progress };
 }
-
-export function confStateEqual(a: ConfState, b: ConfState): boolean {
-  const same = (x: NodeId[], y: NodeId[]) => {
-    const sx = [...x].sort((p, q) => p - q);
-    const sy = [...y].sort((p, q) => p - q);
-    return sx.length === sy.length && sx.every((v, i) => v === sy[i]);
-  };
-  return (
-    same(a.voters, b.voters) &&
-    same(a.learners, b.learners) &&
-    same(a.votersOutgoing, b.votersOutgoing) &&
-    same(a.learnersNext, b.learnersNext) &&
-    a.autoLeave === b.autoLeave
-  );
-}

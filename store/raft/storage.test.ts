@@ -2,7 +2,7 @@
 // size limiting, compaction, snapshots, and append's overlap rules.
 
 import { describe, expect, it } from 'vitest';
-import { MemoryStorage, entriesSize, limitSize } from './storage.js';
+import { MemoryStorage, limitSize } from './storage.js';
 import {
   CompactedError,
   SnapshotOutOfDateError,
@@ -116,7 +116,7 @@ describe('MemoryStorage.entries', () => {
   });
 });
 
-describe('limitSize and entriesSize', () => {
+describe('limitSize', () => {
   const e3 = [ent(1, 1, 4), ent(2, 1, 0), ent(3, 1, 8)]; // sizes 20, 16, 24
   const cases: Array<{ maxSize: number; want: number[] }> = [
     { maxSize: 0, want: [1] },
@@ -134,11 +134,6 @@ describe('limitSize and entriesSize', () => {
   it('returns the same array when nothing is cut, and handles empty input', () => {
     expect(limitSize(e3, Infinity)).toBe(e3);
     expect(limitSize([], 0)).toEqual([]);
-  });
-
-  it('entriesSize sums data + 16 per entry', () => {
-    expect(entriesSize([])).toBe(0);
-    expect(entriesSize(e3)).toBe(60);
   });
 });
 

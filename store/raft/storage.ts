@@ -33,13 +33,6 @@ export interface Storage {
   snapshot(): Snapshot;
 }
 
-/** Total payload size of entries, used for batching limits. */
-export function entriesSize(ents: readonly Entry[]): number {
-  let n = 0;
-  for (const e of ents) n += e.data.length + 16;
-  return n;
-}
-
 /** The longest prefix of ents whose size fits maxSize, but never fewer than one entry. */
 export function limitSize(ents: Entry[], maxSize: number): Entry[] {
   if (ents.length === 0) return ents;

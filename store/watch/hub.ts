@@ -112,13 +112,15 @@ export class WatchHub {
       if (list) list.push(e);
       else perWatcher.set(w, [e]);
     };
-    for (const e of events) {
-      const k = toKeyString(e.kv.key);
-      for (const w of this.syncedByKey.get(k) ?? []) add(w, e);
-    }
+    const keys = events.map((e) => toKeyString(e.kv.key));
+    events.forEach((e, i) => {
+      for (const w of this.syncedByKey.get(keys[i]!) ?? []) add(w, e);
+    });
     for (const w of this.synced) {
       if (w.range.kind === 'single') continue;
-      for (const e of events) if (inRange(w.range, toKeyString(e.kv.key))) add(w, e);
+      events.forEach((e, i) => {
+        if (inRange(w.range, keys[i]!)) add(w, e);
+      });
     }
     for (const w of this.synced) {
       if (w.nextRev > rev) continue; // registered after this revision was reserved

@@ -1,16 +1,8 @@
-// etcd's errors as clients see them: a gRPC status code and an exact message. Clients (etcdctl,
-// client-go, our own client) match on these strings, so they are facts, not prose.
+// etcd's errors as the server sends them: a gRPC status code and an exact message. The catalogue
+// itself (codes and texts, facts clients match on) lives once, in the client's errors.ts; the
+// server builds its throwable errors from it so the two can never disagree.
 
-export const GrpcCode = {
-  InvalidArgument: 3,
-  NotFound: 5,
-  PermissionDenied: 7,
-  ResourceExhausted: 8,
-  FailedPrecondition: 9,
-  OutOfRange: 11,
-  Unavailable: 14,
-  DataLoss: 15,
-} as const;
+import { ETCD_ERRORS } from '../../client/errors.js';
 
 export class EtcdError extends Error {
   constructor(
@@ -22,32 +14,32 @@ export class EtcdError extends Error {
   }
 }
 
-const e = (code: number, message: string) => () => new EtcdError(code, message);
+const e = (known: { code: number; message: string }) => () => new EtcdError(known.code, known.message);
 
 export const Errors = {
-  emptyKey: e(GrpcCode.InvalidArgument, 'etcdserver: key is not provided'),
-  keyNotFound: e(GrpcCode.InvalidArgument, 'etcdserver: key not found'),
-  valueProvided: e(GrpcCode.InvalidArgument, 'etcdserver: value is provided'),
-  leaseProvided: e(GrpcCode.InvalidArgument, 'etcdserver: lease is provided'),
-  tooManyOps: e(GrpcCode.InvalidArgument, 'etcdserver: too many operations in txn request'),
-  duplicateKey: e(GrpcCode.InvalidArgument, 'etcdserver: duplicate key given in txn request'),
-  compacted: e(GrpcCode.OutOfRange, 'etcdserver: mvcc: required revision has been compacted'),
-  futureRev: e(GrpcCode.OutOfRange, 'etcdserver: mvcc: required revision is a future revision'),
-  noSpace: e(GrpcCode.ResourceExhausted, 'etcdserver: mvcc: database space exceeded'),
-  leaseNotFound: e(GrpcCode.NotFound, 'etcdserver: requested lease not found'),
-  leaseExist: e(GrpcCode.FailedPrecondition, 'etcdserver: lease already exists'),
-  leaseTtlTooLarge: e(GrpcCode.OutOfRange, 'etcdserver: too large lease TTL'),
-  requestTooLarge: e(GrpcCode.InvalidArgument, 'etcdserver: request is too large'),
-  noLeader: e(GrpcCode.Unavailable, 'etcdserver: no leader'),
-  notLeader: e(GrpcCode.FailedPrecondition, 'etcdserver: not leader'),
-  leaderChanged: e(GrpcCode.Unavailable, 'etcdserver: leader changed'),
-  stopped: e(GrpcCode.Unavailable, 'etcdserver: server stopped'),
-  timeout: e(GrpcCode.Unavailable, 'etcdserver: request timed out'),
-  memberNotFound: e(GrpcCode.NotFound, 'etcdserver: member not found'),
-  memberExist: e(GrpcCode.FailedPrecondition, 'etcdserver: member ID already exist'),
-  peerUrlExist: e(GrpcCode.FailedPrecondition, 'etcdserver: Peer URLs already exists'),
-  memberNotLearner: e(GrpcCode.FailedPrecondition, 'etcdserver: can only promote a learner member'),
-  learnerNotReady: e(GrpcCode.FailedPrecondition, 'etcdserver: can only promote a learner member which is in sync with leader'),
-  badLeaderTransferee: e(GrpcCode.FailedPrecondition, 'etcdserver: bad leader transferee'),
-  corrupt: e(GrpcCode.DataLoss, 'etcdserver: corrupt cluster'),
+  emptyKey: e(ETCD_ERRORS.EmptyKey),
+  keyNotFound: e(ETCD_ERRORS.KeyNotFound),
+  valueProvided: e(ETCD_ERRORS.ValueProvided),
+  leaseProvided: e(ETCD_ERRORS.LeaseProvided),
+  tooManyOps: e(ETCD_ERRORS.TooManyOps),
+  duplicateKey: e(ETCD_ERRORS.DuplicateKey),
+  compacted: e(ETCD_ERRORS.Compacted),
+  futureRev: e(ETCD_ERRORS.FutureRev),
+  noSpace: e(ETCD_ERRORS.NoSpace),
+  leaseNotFound: e(ETCD_ERRORS.LeaseNotFound),
+  leaseExist: e(ETCD_ERRORS.LeaseExist),
+  leaseTtlTooLarge: e(ETCD_ERRORS.LeaseTTLTooLarge),
+  requestTooLarge: e(ETCD_ERRORS.RequestTooLarge),
+  noLeader: e(ETCD_ERRORS.NoLeader),
+  notLeader: e(ETCD_ERRORS.NotLeader),
+  leaderChanged: e(ETCD_ERRORS.LeaderChanged),
+  stopped: e(ETCD_ERRORS.Stopped),
+  timeout: e(ETCD_ERRORS.Timeout),
+  memberNotFound: e(ETCD_ERRORS.MemberNotFound),
+  memberExist: e(ETCD_ERRORS.MemberExist),
+  peerUrlExist: e(ETCD_ERRORS.PeerURLExist),
+  memberNotLearner: e(ETCD_ERRORS.MemberNotLearner),
+  learnerNotReady: e(ETCD_ERRORS.LearnerNotReady),
+  badLeaderTransferee: e(ETCD_ERRORS.BadLeaderTransferee),
+  corrupt: e(ETCD_ERRORS.Corrupt),
 };

@@ -83,6 +83,10 @@ describe('schemas built from client-node models', () => {
     expect(props.properties?.['$ref']).toEqual({ type: 'string' });
   });
 
+  it('reads MicroTime as a timestamp', () => {
+    expect(at(source.forKind('coordination.k8s.io', 'v1', 'Lease'), 'spec.renewTime')).toEqual({ type: 'string', format: 'date-time' });
+  });
+
   it('has nothing for kinds it does not serve', () => {
     expect(source.forKind('apps', 'v1', 'StatefulSet')).toBeUndefined();
   });

@@ -7,6 +7,7 @@ describe('parseTypeExpression', () => {
     ['number', { kind: 'number' }],
     ['boolean', { kind: 'boolean' }],
     ['Date', { kind: 'date' }],
+    ['V1MicroTime', { kind: 'date' }],
     ['IntOrString', { kind: 'int-or-string' }],
     ['any', { kind: 'any' }],
     ['V1PodSpec', { kind: 'model', className: 'V1PodSpec' }],

@@ -34,6 +34,8 @@ export function parseTypeExpression(text: string): TypeExpression {
     case 'boolean':
       return { kind: 'boolean' };
     case 'Date':
+    // metav1.MicroTime: client-node names a class it does not define; on the wire a timestamp.
+    case 'V1MicroTime':
       return { kind: 'date' };
     case 'IntOrString':
       return { kind: 'int-or-string' };

@@ -40,8 +40,25 @@ export interface FieldError {
   detail?: string;
 }
 
+/**
+ * A bad value whose Go rendering is known (e.g. `map[string]string{"app":"web"}` for a label map,
+ * `v1.LabelSelector{...}` for a selector): shown verbatim, so messages can match Kubernetes where
+ * JSON would not. Build it with `goSyntax()`.
+ */
+export class GoSyntax {
+  constructor(readonly text: string) {}
+  toJSON(): string {
+    return this.text;
+  }
+}
+
+export function goSyntax(text: string): GoSyntax {
+  return new GoSyntax(text);
+}
+
 /** Go's %q for strings, %v for the rest: how Kubernetes prints a bad value. */
 function showValue(v: unknown): string {
+  if (v instanceof GoSyntax) return v.text;
   if (typeof v === 'string') return JSON.stringify(v);
   if (v === null || v === undefined) return 'null';
   if (typeof v === 'object') return JSON.stringify(v);

@@ -60,9 +60,16 @@ export interface ResourceStrategy {
 
   /** Set the fields Kubernetes defaults (applies to create and update). */
   defaults(obj: KubeObject): void;
-  /** Reset what a client may not set on create (e.g. status), before validation. */
+  /**
+   * Reset what a client may not set on create (e.g. status), before validation. metadata.uid and
+   * creationTimestamp are already set (Jobs derive their generated selector from the uid).
+   */
   prepareForCreate?(obj: KubeObject): void;
-  /** Carry over what this write may not change (e.g. status on the main resource). */
+  /**
+   * Carry over what this write may not change. The registry itself keeps status on main-resource
+   * writes and everything but status on /status writes; this hook runs for both, so it must
+   * never touch status (e.g. namespaces keep spec.finalizers, services their allocated IPs).
+   */
   prepareForUpdate?(obj: KubeObject, old: KubeObject): void;
   /** Errors of the object on its own (create and update). */
   validate(obj: KubeObject): FieldError[];

@@ -1,0 +1,42 @@
+// Every kind the apiserver serves, in discovery order (core first, then by group).
+// Table printers (apiserver/printers/) are attached to these strategies elsewhere.
+
+import type { ResourceStrategy } from './strategy.js';
+import { configmapsStrategy } from './configmaps.js';
+import { daemonsetsStrategy } from './daemonsets.js';
+import { deploymentsStrategy } from './deployments.js';
+import { endpointsStrategy } from './endpoints.js';
+import { eventsStrategy } from './events.js';
+import { jobsStrategy } from './jobs.js';
+import { leasesStrategy } from './leases.js';
+import { namespacesStrategy } from './namespaces.js';
+import { nodesStrategy } from './nodes.js';
+import { podsStrategy } from './pods.js';
+import { replicasetsStrategy } from './replicasets.js';
+import { secretsStrategy } from './secrets.js';
+import { serviceaccountsStrategy } from './serviceaccounts.js';
+import { servicesStrategy } from './services.js';
+import { statefulsetsStrategy } from './statefulsets.js';
+
+export const ALL_STRATEGIES: readonly ResourceStrategy[] = [
+  namespacesStrategy,
+  podsStrategy,
+  nodesStrategy,
+  servicesStrategy,
+  endpointsStrategy,
+  configmapsStrategy,
+  secretsStrategy,
+  eventsStrategy,
+  serviceaccountsStrategy,
+  deploymentsStrategy,
+  replicasetsStrategy,
+  daemonsetsStrategy,
+  statefulsetsStrategy,
+  jobsStrategy,
+  leasesStrategy,
+];
+
+/** The strategy of `plural` in `group` ('' = core), or undefined for a resource not served. */
+export function findStrategy(group: string, plural: string): ResourceStrategy | undefined {
+  return ALL_STRATEGIES.find((s) => s.group === group && s.plural === plural);
+}

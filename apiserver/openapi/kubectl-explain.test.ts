@@ -99,6 +99,13 @@ describe.skipIf(!existsSync(KUBECTL))('kubectl explain against our OpenAPI', () 
     expect(stdout).toMatch(/\n {2}template\t<PodTemplateSpec> -required-\n/);
   });
 
+  it('reads /openapi/v2 as protobuf too (the old explain)', async () => {
+    const { stdout } = await kubectl('explain', 'deployment.spec', '--output=plaintext-openapiv2');
+    expect(stdout).toContain('KIND:     Deployment\nVERSION:  apps/v1\n');
+    expect(stdout).toMatch(/\n {3}replicas\t<integer>\n/);
+    expect(stdout).toMatch(/\n {3}selector\t<Object> -required-\n/);
+  });
+
   it('leaves validation to the server: kubectl apply sends fieldValidation=Strict', async () => {
     const manifest = join(dir, 'deployment.json');
     const deployment = {
@@ -108,6 +115,7 @@ describe.skipIf(!existsSync(KUBECTL))('kubectl explain against our OpenAPI', () 
       spec: { selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } } },
     };
     writeFileSync(manifest, JSON.stringify(deployment));
+    requested.length = 0;
     const { stdout } = await kubectl('apply', '-f', manifest);
     expect(stdout).toBe('deployment.apps/web created\n');
     expect(createQueries).toEqual([{ fieldManager: 'kubectl-client-side-apply', fieldValidation: 'Strict' }]);

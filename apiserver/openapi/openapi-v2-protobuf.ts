@@ -7,7 +7,14 @@ import YAML from 'yaml';
 import type { Json, JsonObject } from '../api/object.js';
 import { OPENAPI_V2_PROTO } from './openapi-v2-proto.js';
 
-export const OPENAPI_V2_PROTOBUF_CONTENT_TYPE = 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf';
+/** What clients put in Accept to ask for protobuf. */
+export const OPENAPI_V2_PROTOBUF_REQUEST_TYPE = 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf';
+/**
+ * What the reply's Content-Type says. Not the same string: '@' is not allowed in a media type,
+ * and Go's mime parser (client-go checks the reply's type) rejects it; Kubernetes answers with
+ * the dotted form.
+ */
+export const OPENAPI_V2_PROTOBUF_CONTENT_TYPE = 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf';
 
 const root = protobuf.parse(OPENAPI_V2_PROTO, { keepCase: true }).root;
 const DocumentType = root.lookupType('openapi.v2.Document');

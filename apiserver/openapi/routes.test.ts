@@ -2,7 +2,7 @@ import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { createSchemaSource } from '../schema/schema-source.js';
 import { TEST_STRATEGIES } from '../schema/test-strategies.js';
-import { decodeOpenApiV2Protobuf, OPENAPI_V2_PROTOBUF_CONTENT_TYPE } from './openapi-v2-protobuf.js';
+import { decodeOpenApiV2Protobuf, OPENAPI_V2_PROTOBUF_CONTENT_TYPE, OPENAPI_V2_PROTOBUF_REQUEST_TYPE } from './openapi-v2-protobuf.js';
 import { openapiRoutes } from './routes.js';
 
 async function server() {
@@ -16,8 +16,9 @@ describe('openapi routes', () => {
     const app = await server();
     const json = await app.inject({ url: '/openapi/v2', headers: { accept: 'application/json' } });
     expect(json.headers['content-type']).toBe('application/json; charset=utf-8');
-    const proto = await app.inject({ url: '/openapi/v2', headers: { accept: `${OPENAPI_V2_PROTOBUF_CONTENT_TYPE}, application/json` } });
-    expect(proto.headers['content-type']).toBe(OPENAPI_V2_PROTOBUF_CONTENT_TYPE);
+    const proto = await app.inject({ url: '/openapi/v2', headers: { accept: `${OPENAPI_V2_PROTOBUF_REQUEST_TYPE}, application/json` } });
+    expect(proto.headers['content-type']).toBe('application/com.github.proto-openapi.spec.v2.v1.0+protobuf');
+    expect(OPENAPI_V2_PROTOBUF_CONTENT_TYPE).toBe(proto.headers['content-type']);
     expect(decodeOpenApiV2Protobuf(proto.rawPayload)).toEqual(json.json());
     expect(proto.headers.etag).not.toBe(json.headers.etag);
   });

@@ -9,7 +9,7 @@ import type { JsonObject } from '../api/object.js';
 import type { ResourceStrategy } from '../resources/strategy.js';
 import type { SchemaSource } from '../schema/schema.js';
 import { buildOpenApiV2, buildOpenApiV3GroupVersion, buildOpenApiV3Index, openApiV3Paths } from './documents.js';
-import { encodeOpenApiV2Protobuf, OPENAPI_V2_PROTOBUF_CONTENT_TYPE } from './openapi-v2-protobuf.js';
+import { encodeOpenApiV2Protobuf, OPENAPI_V2_PROTOBUF_CONTENT_TYPE, OPENAPI_V2_PROTOBUF_REQUEST_TYPE } from './openapi-v2-protobuf.js';
 
 interface Rendered {
   body: string | Buffer;
@@ -62,7 +62,7 @@ function send(request: FastifyRequest, reply: FastifyReply, doc: Rendered, conte
 }
 
 function wantsProtobufV2(request: FastifyRequest): boolean {
-  return (request.headers.accept ?? '').includes('application/com.github.proto-openapi.spec.v2');
+  return (request.headers.accept ?? '').includes(OPENAPI_V2_PROTOBUF_REQUEST_TYPE);
 }
 
 /** Registers the OpenAPI routes. */

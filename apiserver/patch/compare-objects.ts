@@ -7,9 +7,10 @@
 // whole. A granular map or list that did not exist before is itself "added" (fieldsV1 ".": {}),
 // one that no longer exists is "removed".
 //
-// One approximation: in Go, a few struct fields are never absent (non-pointer structs such as
-// metadata, spec, status, a pod template), so creating an object does not "add" them. JSON cannot
-// tell, so the fields named in ALWAYS_PRESENT_STRUCTS are treated as present-but-empty when absent.
+// One approximation: in Go, a few fields are never absent (structs held by value such as metadata,
+// spec, status, a pod template; lists without omitempty such as containers), so creating an object
+// does not "add" them. JSON cannot tell, so the fields named in ALWAYS_PRESENT_FIELDS are treated
+// as present-but-empty when absent.
 
 import type { Json } from '../api/object.js';
 import type { Schema } from '../schema/schema.js';
@@ -26,8 +27,8 @@ export interface Comparison {
   removed: FieldSet;
 }
 
-/** Struct fields that Kubernetes' Go types hold by value, so they always exist. */
-export const ALWAYS_PRESENT_STRUCTS: ReadonlySet<string> = new Set(['metadata', 'spec', 'status', 'template', 'strategy', 'resources']);
+/** Fields that Kubernetes' Go types always serialize (by-value structs, lists without omitempty). */
+export const ALWAYS_PRESENT_FIELDS: ReadonlySet<string> = new Set(['metadata', 'spec', 'status', 'template', 'strategy', 'resources', 'containers']);
 
 export function compareObjects(lhs: Json | undefined, rhs: Json | undefined, schema: Schema | undefined): Comparison {
   const c: Comparison = { added: new FieldSet(), modified: new FieldSet(), removed: new FieldSet() };
@@ -52,9 +53,12 @@ function sameJsonType(a: Json, b: Json): boolean {
 function visit(lhs: Json | undefined, rhs: Json | undefined, schema: Schema | undefined, path: Path, c: Comparison): void {
   const shape: Shape = shapeOf(schema, rhs ?? lhs);
   const last = path[path.length - 1];
-  if (shape.kind === 'map' && last && 'field' in last && ALWAYS_PRESENT_STRUCTS.has(last.field) && Object.keys(shape.fields).length > 0) {
-    if (lhs === undefined) lhs = {};
-    if (rhs === undefined) rhs = {};
+  if (last && 'field' in last && ALWAYS_PRESENT_FIELDS.has(last.field)) {
+    const empty = shape.kind === 'list' ? [] : shape.kind === 'map' && Object.keys(shape.fields).length > 0 ? {} : undefined;
+    if (empty !== undefined) {
+      lhs ??= empty;
+      rhs ??= Array.isArray(empty) ? [] : {};
+    }
   }
   if (lhs !== undefined && rhs !== undefined && lhs !== null && rhs !== null && !sameJsonType(lhs, rhs)) {
     leaf(lhs, rhs, path, c);

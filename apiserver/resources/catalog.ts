@@ -1,6 +1,8 @@
-// Every kind the apiserver serves, in discovery order (core first, then by group).
-// Table printers (apiserver/printers/) are attached to these strategies elsewhere.
+// Every kind the apiserver serves, in discovery order (core first, then by group), each with its
+// table printer (apiserver/printers/) attached: the strategy says what a kind is, the printer how
+// `kubectl get` shows it.
 
+import { tablesByResource } from '../printers/index.js';
 import type { ResourceStrategy } from './strategy.js';
 import { configmapsStrategy } from './configmaps.js';
 import { daemonsetsStrategy } from './daemonsets.js';
@@ -18,7 +20,7 @@ import { serviceaccountsStrategy } from './serviceaccounts.js';
 import { servicesStrategy } from './services.js';
 import { statefulsetsStrategy } from './statefulsets.js';
 
-export const ALL_STRATEGIES: readonly ResourceStrategy[] = [
+const KINDS: readonly ResourceStrategy[] = [
   namespacesStrategy,
   podsStrategy,
   nodesStrategy,
@@ -35,6 +37,11 @@ export const ALL_STRATEGIES: readonly ResourceStrategy[] = [
   jobsStrategy,
   leasesStrategy,
 ];
+
+export const ALL_STRATEGIES: readonly ResourceStrategy[] = KINDS.map((s) => {
+  const table = tablesByResource[s.plural];
+  return table ? { ...s, table } : s;
+});
 
 /** The strategy of `plural` in `group` ('' = core), or undefined for a resource not served. */
 export function findStrategy(group: string, plural: string): ResourceStrategy | undefined {

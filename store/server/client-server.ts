@@ -4,10 +4,14 @@
 // grpc-js through its connection injector. Anything else is HTTP/1.1 (health, version, metrics,
 // the JSON gateway) and goes to a node:http server. The first bytes are read, then put back with
 // unshift() so the chosen server sees the connection from its first byte.
+//
+// gRPC connections reach grpc-js through an AuthorityFixingStream (h2-authority.ts): etcdctl 3.4
+// sends `:authority: http://host:port` when given an endpoint URL, which nghttp2 would refuse.
 
 import * as http from 'node:http';
 import * as net from 'node:net';
 import * as grpc from '@grpc/grpc-js';
+import { AuthorityFixingStream } from './h2-authority.js';
 import { loadEtcdServices } from './proto/load.js';
 import { clusterService } from './grpc/cluster-service.js';
 import type { ServiceContext } from './grpc/context.js';
@@ -59,10 +63,11 @@ export async function startClientServer(
         socket.pause();
         socket.unshift(first);
         const isHttp2 = first.subarray(0, Math.min(first.length, PREFACE.length)).equals(PREFACE.subarray(0, Math.min(first.length, PREFACE.length)));
-        // HTTP/2 reads the socket's handle directly (after draining what was put back); the
-        // HTTP/1.1 server reads it as a stream, which must be resumed to flow again.
+        // Both servers read the socket as a stream from here, starting with what was put back:
+        // HTTP/2 through the :authority rewriter, which resumes it when nghttp2 starts reading;
+        // HTTP/1.1 directly, so it must be resumed here.
         if (isHttp2) {
-          injector.injectConnection(socket);
+          injector.injectConnection(new AuthorityFixingStream(socket));
         } else {
           http1.emit('connection', socket);
           socket.resume();

@@ -19,6 +19,8 @@ export interface CtlOptions {
   killAfterMs?: number;
   /** Kill etcdctl (SIGTERM) as soon as its stdout matches (killAfterMs still caps the wait). */
   killWhen?: RegExp;
+  /** DiffPair: name the endpoint as a URL, --endpoints=http://host:port, instead of host:port. */
+  endpointUrl?: boolean;
 }
 
 /** Run etcdctl against one endpoint; never throws for a failing command, only collects its output. */
@@ -104,7 +106,7 @@ export function genericNormalize(text: string): string {
       // its cluster-version entry, for one): neither is a keyspace fact a client can rely on.
       .replace(/"(dbSize|dbSizeInUse|raftIndex|raftAppliedIndex|raftTerm)":\d+/g, '"$1":<$1>')
       .replace(
-        /^(\|? ?127\.0\.0\.1:<CLIENT_PORT>(?:, | \| )<MEMBER_ID>(?:, | \| )<VERSION>(?:, | \| ))[^,|]+?((?:, | \| )(?:true|false)(?:, | \| )(?:true|false)(?:, | \| ))\d+((?:, | \| ))\d+((?:, | \| ))\d+/gm,
+        /^(\|? ?(?:http:\/\/)?127\.0\.0\.1:<CLIENT_PORT>(?:, | \| )<MEMBER_ID>(?:, | \| )<VERSION>(?:, | \| ))[^,|]+?((?:, | \| )(?:true|false)(?:, | \| )(?:true|false)(?:, | \| ))\d+((?:, | \| ))\d+((?:, | \| ))\d+/gm,
         '$1<DB_SIZE>$2<TERM>$3<INDEX>$4<APPLIED>',
       )
       // etcd lists a lease's keys in Go map order (random from run to run); ours are sorted.
@@ -162,7 +164,7 @@ export class DiffPair {
 
   /** Run the same etcdctl command on both sides, concurrently; outputs normalized. */
   async run(args: string[], opts: CtlOptions = {}): Promise<[CtlResult, CtlResult]> {
-    const raw = await Promise.all(this.sides.map((s) => runEtcdctl(s.endpoint, args, opts)));
+    const raw = await Promise.all(this.sides.map((s) => runEtcdctl(opts.endpointUrl ? `http://${s.endpoint}` : s.endpoint, args, opts)));
     return raw.map((r, i) => ({ code: r.code, stdout: this.sides[i]!.norm.apply(r.stdout), stderr: this.sides[i]!.norm.apply(r.stderr) })) as [CtlResult, CtlResult];
   }
 

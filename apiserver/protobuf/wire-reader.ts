@@ -45,6 +45,7 @@ export class WireReader {
     const wireType = Number(key & 7n);
     // Field numbers run from 1 to 2^29 - 1; 0 never appears in a valid message.
     if (fieldNumber < 1 || fieldNumber > 0x1fffffff) throw new MalformedProtobufError(`invalid field number ${fieldNumber}`);
+    if (wireType === 6 || wireType === 7) throw new MalformedProtobufError(`invalid wire type ${wireType}`);
     return { fieldNumber, wireType };
   }
 

@@ -8,10 +8,11 @@
 
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import { EtcdClient } from '../store/client/index.js';
+import { DeadlineExceededError, EtcdClient, UnavailableError } from '../store/client/index.js';
 import { ApiError, errors } from './api/status.js';
 import { aggregatedContentType, aggregatedDiscovery, apiGroupDocument, apiGroupList, apiResourceList, apiVersions, wantsAggregated } from './discovery/discovery.js';
 import { MAX_BODY_BYTES } from './http/body.js';
+import { PROTOBUF_MEDIA_TYPE } from './protobuf/index.js';
 import { parseResourcePath } from './http/request-info.js';
 import { handleResource, type HandlerDeps } from './http/resource-handler.js';
 import { ApiserverMetrics } from './metrics.js';
@@ -72,11 +73,15 @@ export async function buildApiserver(opts: ApiserverOptions): Promise<Apiserver>
   // Bodies are read as text: decoding depends on the Content-Type and on the verb (patch types).
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: MAX_BODY_BYTES }, (_req, body, done) => done(null, body));
+  app.addContentTypeParser(PROTOBUF_MEDIA_TYPE, { parseAs: 'buffer', bodyLimit: MAX_BODY_BYTES }, (_req, body, done) => done(null, body));
 
   app.setErrorHandler((err: unknown, req, reply) => {
     const apiError = toApiError(err);
     if (apiError.code >= 500) req.log.error({ err }, 'request failed');
     if (reply.raw.headersSent) return;
+    // A refused body is still read to its end (and dropped), so that the client, still sending,
+    // reads our Status instead of a broken pipe.
+    if (apiError.code === 413) req.raw.resume();
     reply.code(apiError.code).header('Content-Type', 'application/json').send(JSON.stringify(apiError.toStatus()));
   });
   app.setNotFoundHandler((_req, reply) => {
@@ -126,7 +131,7 @@ export async function buildApiserver(opts: ApiserverOptions): Promise<Apiserver>
   const discovery = (core: boolean) => async (req: FastifyRequest, reply: FastifyReply) => {
     const aggregated = wantsAggregated(req.headers.accept);
     if (aggregated) {
-      return reply.header('Content-Type', aggregatedContentType(aggregated)).header('Vary', 'Accept').send(JSON.stringify(aggregatedDiscovery(strategies, core, aggregated)));
+      return reply.header('Content-Type', aggregatedContentType(aggregated)).header('Vary', 'Accept').send(Buffer.from(JSON.stringify(aggregatedDiscovery(strategies, core, aggregated))));
     }
     const doc = core ? apiVersions(opts.advertiseAddress ?? req.headers.host ?? '127.0.0.1') : apiGroupList(strategies);
     return reply.header('Content-Type', 'application/json').header('Vary', 'Accept').send(JSON.stringify(doc));
@@ -180,7 +185,9 @@ function toApiError(err: unknown): ApiError {
   if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return errors.tooLarge(MAX_BODY_BYTES);
   if (e.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return errors.badRequest(e.message ?? 'bad request');
   if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) return new ApiError(e.statusCode, 'BadRequest', e.message ?? 'bad request');
-  if (e.code === 'UNAVAILABLE' || /UNAVAILABLE|DEADLINE_EXCEEDED/.test(e.message ?? '')) return errors.timeout(`the store did not answer: ${e.message}`);
+  // The store is down or has no leader: the client should retry, not treat it as our bug.
+  if (err instanceof UnavailableError) return errors.unavailable(`the store is unavailable: ${e.message}`);
+  if (err instanceof DeadlineExceededError) return errors.timeout(`the store did not answer in time: ${e.message}`);
   return errors.internal(e.message ?? String(err));
 }
 

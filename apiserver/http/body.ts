@@ -5,6 +5,7 @@
 
 import { parse as parseYaml } from 'yaml';
 import { errors } from '../api/status.js';
+import { decodeProtobufObject, PROTOBUF_MEDIA_TYPE } from '../protobuf/index.js';
 
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
 export const MAX_DEPTH = 1000;
@@ -35,12 +36,14 @@ export function jsonDepthExceeds(text: string, limit: number): boolean {
   return false;
 }
 
-/** Decodes an object body by its Content-Type. */
-export function decodeObjectBody(text: string, contentType: string | undefined): unknown {
+/** Decodes an object body by its Content-Type (kubectl's typed clients send Kubernetes protobuf). */
+export function decodeObjectBody(raw: string | Buffer, contentType: string | undefined): unknown {
   const type = mediaTypeOf(contentType) || 'application/json';
+  if (type === PROTOBUF_MEDIA_TYPE) return decodeProtobufObject(Buffer.isBuffer(raw) ? raw : Buffer.from(raw, 'latin1'));
+  const text = Buffer.isBuffer(raw) ? raw.toString('utf8') : raw;
   if (type === 'application/json') return decodeJson(text);
   if (type === 'application/yaml' || type === 'application/x-yaml' || type === 'text/yaml') return decodeYaml(text);
-  throw errors.unsupportedMediaType(type, ['application/json', 'application/yaml']);
+  throw errors.unsupportedMediaType(type, ['application/json', 'application/yaml', PROTOBUF_MEDIA_TYPE]);
 }
 
 export function decodeJson(text: string): unknown {

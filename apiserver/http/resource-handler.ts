@@ -121,14 +121,16 @@ export async function handleResource(deps: HandlerDeps, info: ResourceRequest, r
       return sendObject(reply, created ? 201 : 200, s, object, rendering, query, deps.registry.now(), opts);
     }
     case 'delete': {
-      const body = bodyText(req) ? decodeObjectBody(bodyText(req), req.headers['content-type']) : undefined;
+      const raw = rawBody(req);
+      const body = raw.length > 0 ? decodeObjectBody(raw, req.headers['content-type']) : undefined;
       const options = parseDeleteOptions(body, query);
       const { object, gone } = await deleteObject(deps.registry, s, namespace, info.name!, options);
       // 200 when the object is gone, 202 when deletion waits for finalizers or a grace period.
       return sendObject(reply, gone ? 200 : 202, s, object, rendering, query, deps.registry.now());
     }
     case 'deletecollection': {
-      const body = bodyText(req) ? decodeObjectBody(bodyText(req), req.headers['content-type']) : undefined;
+      const raw = rawBody(req);
+      const body = raw.length > 0 ? decodeObjectBody(raw, req.headers['content-type']) : undefined;
       const options = parseDeleteOptions(body, query);
       const listed = await listObjects(deps.registry.storage, deps.cacheFor(s), s, namespace, {
         labelSelector: query['labelSelector'],
@@ -173,6 +175,13 @@ function includeObjectOf(q: Query): IncludeObject | undefined {
   return v === 'None' || v === 'Object' || v === 'Metadata' ? v : undefined;
 }
 
+/** The raw body: a Buffer for binary media types (protobuf), text otherwise. */
+function rawBody(req: FastifyRequest): string | Buffer {
+  const b = req.body;
+  if (Buffer.isBuffer(b)) return b;
+  return bodyText(req);
+}
+
 function bodyText(req: FastifyRequest): string {
   const b = req.body;
   if (b === undefined || b === null) return '';
@@ -181,10 +190,10 @@ function bodyText(req: FastifyRequest): string {
 
 /** Decodes an object body; with field validation on, a JSON body's repeated fields are noted first. */
 function decodeWithDuplicates(req: FastifyRequest, opts: WriteOptions): unknown {
-  const text = bodyText(req);
-  const body = decodeObjectBody(text, req.headers['content-type']);
-  if (opts.fieldValidation !== 'Ignore' && mediaTypeOf(req.headers['content-type']) !== 'application/yaml') {
-    const duplicates = findDuplicateFields(text);
+  const raw = rawBody(req);
+  const body = decodeObjectBody(raw, req.headers['content-type']);
+  if (opts.fieldValidation !== 'Ignore' && typeof raw === 'string' && mediaTypeOf(req.headers['content-type']) === 'application/json') {
+    const duplicates = findDuplicateFields(raw);
     if (duplicates.length > 0) opts.duplicateFields = duplicates;
   }
   return body;
@@ -217,22 +226,24 @@ function addWarnings(reply: FastifyReply, opts: WriteOptions | undefined): void 
   reply.header('Warning', opts.warnings.map((w) => `299 - ${JSON.stringify(w)}`));
 }
 
+// Bodies are sent as Buffers: fastify leaves a Buffer's Content-Type exactly as set, where for a
+// string it would re-serialize the media type parameters (as="Table"; charset=utf-8).
 export function send(reply: FastifyReply, code: number, body: unknown, rendering: Rendering, opts?: WriteOptions): void {
   addWarnings(reply, opts);
   const yaml = rendering.kind === 'object' && rendering.format === 'yaml';
-  reply.code(code).header('Content-Type', yaml ? 'application/yaml' : 'application/json').send(yaml ? toYaml(body) : JSON.stringify(body));
+  reply.code(code).header('Content-Type', yaml ? 'application/yaml' : 'application/json').send(Buffer.from(yaml ? toYaml(body) : JSON.stringify(body)));
 }
 
 function sendObject(reply: FastifyReply, code: number, s: ResourceStrategy, obj: KubeObject, rendering: Rendering, q: Query, now: Date, opts?: WriteOptions): void {
   addWarnings(reply, opts);
   if (rendering.kind === 'table') {
     const table = toTable(s.table ?? defaultTable, [obj], { includeObject: includeObjectOf(q) ?? 'Metadata', listMeta: { resourceVersion: obj.metadata.resourceVersion }, now });
-    reply.code(code).header('Content-Type', contentTypeOf(rendering, false)).send(JSON.stringify(table));
+    reply.code(code).header('Content-Type', contentTypeOf(rendering, false)).send(Buffer.from(JSON.stringify(table)));
     return;
   }
   if (rendering.kind === 'partial-metadata') {
     const body = { kind: 'PartialObjectMetadata', apiVersion: `meta.k8s.io/${rendering.version}`, metadata: obj.metadata };
-    reply.code(code).header('Content-Type', contentTypeOf(rendering, false)).send(rendering.format === 'yaml' ? toYaml(body) : JSON.stringify(body));
+    reply.code(code).header('Content-Type', contentTypeOf(rendering, false)).send(Buffer.from(rendering.format === 'yaml' ? toYaml(body) : JSON.stringify(body)));
     return;
   }
   send(reply, code, obj, rendering);
@@ -241,7 +252,7 @@ function sendObject(reply: FastifyReply, code: number, s: ResourceStrategy, obj:
 function sendList(reply: FastifyReply, s: ResourceStrategy, items: KubeObject[], meta: ListMeta, rendering: Rendering, q: Query, now: Date): void {
   if (rendering.kind === 'table') {
     const table = toTable(s.table ?? defaultTable, items, { includeObject: includeObjectOf(q) ?? 'Metadata', listMeta: meta, now });
-    reply.code(200).header('Content-Type', contentTypeOf(rendering, true)).send(JSON.stringify(table));
+    reply.code(200).header('Content-Type', contentTypeOf(rendering, true)).send(Buffer.from(JSON.stringify(table)));
     return;
   }
   if (rendering.kind === 'partial-metadata') {
@@ -251,7 +262,7 @@ function sendList(reply: FastifyReply, s: ResourceStrategy, items: KubeObject[],
       metadata: meta,
       items: items.map((o) => ({ kind: 'PartialObjectMetadata', apiVersion: `meta.k8s.io/${rendering.version}`, metadata: o.metadata })),
     };
-    reply.code(200).header('Content-Type', contentTypeOf(rendering, true)).send(JSON.stringify(body));
+    reply.code(200).header('Content-Type', contentTypeOf(rendering, true)).send(Buffer.from(JSON.stringify(body)));
     return;
   }
   send(reply, 200, { kind: `${s.kind}List`, apiVersion: groupVersion(s), metadata: meta, items }, rendering);

@@ -256,7 +256,8 @@ export class Registry {
     s.defaults(obj);
     if (target !== 'internal') s.prepareForUpdate?.(obj, old);
     bumpGenerationIfSpecChanged(obj, old, s.group);
-    this.validate(s, obj, [...s.validate(obj), ...(s.validateUpdate?.(obj, old) ?? [])]);
+    // 'internal' writes (binding, finalize) change fields the kind's update rules freeze, on purpose.
+    this.validate(s, obj, [...s.validate(obj), ...(target === 'internal' ? [] : (s.validateUpdate?.(obj, old) ?? []))]);
     this.admission.admitUpdate(s, obj);
     if (!opts.managedByPatch) {
       updateManagedFields(old, obj, {

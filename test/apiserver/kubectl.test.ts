@@ -119,7 +119,7 @@ describe('kubectl against the apiserver', () => {
   it('apply --server-side', async () => {
     const cm = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ssa\ndata:\n  k: v\n';
     expect(await ok(['apply', '--server-side', '-f', '-'], cm)).toBe('configmap/ssa serverside-applied\n');
-    const got = JSON.parse(await ok(['get', 'cm', 'ssa', '-o', 'json'])) as { metadata: { managedFields: { manager: string; operation: string }[] } };
+    const got = JSON.parse(await ok(['get', 'cm', 'ssa', '-o', 'json', '--show-managed-fields'])) as { metadata: { managedFields: { manager: string; operation: string }[] } };
     expect(got.metadata.managedFields.map((m) => `${m.manager}/${m.operation}`)).toContain('kubectl/Apply');
   });
 
@@ -131,8 +131,16 @@ describe('kubectl against the apiserver', () => {
     expect(r.stdout).toMatch(/watched\s+1\s+\d+s/);
   });
 
-  it('delete --cascade=foreground waits on the finalizer path', async () => {
-    const r = await cp.kubectl(['delete', 'deployment', 'web', '--cascade=orphan']);
-    expect(r.stdout).toBe('deployment.apps "web" deleted\n');
+  it('delete --cascade: background deletes at once, orphan and foreground leave a finalizer for the garbage collector', async () => {
+    await ok(['apply', '-f', '-'], DEPLOYMENT.replace('name: web\n  labels', 'name: web-bg\n  labels'));
+    await ok(['apply', '-f', '-'], DEPLOYMENT.replace('name: web\n  labels', 'name: web-fg\n  labels'));
+    expect(await ok(['delete', 'deployment', 'web-bg', '--cascade=background'])).toBe('deployment.apps "web-bg" deleted\n');
+    expect((await cp.kubectl(['get', 'deployment', 'web-bg'])).code).toBe(1);
+    // The garbage collector (controller-manager) removes these finalizers; without it the objects wait.
+    expect(await ok(['delete', 'deployment', 'web', '--cascade=orphan', '--wait=false'])).toBe('deployment.apps "web" deleted\n');
+    expect(await ok(['get', 'deployment', 'web', '-o', 'jsonpath={.metadata.finalizers}'])).toBe('["orphan"]');
+    expect(await ok(['delete', 'deployment', 'web-fg', '--cascade=foreground', '--wait=false'])).toBe('deployment.apps "web-fg" deleted\n');
+    expect(await ok(['get', 'deployment', 'web-fg', '-o', 'jsonpath={.metadata.finalizers}'])).toBe('["foregroundDeletion"]');
+    expect(await ok(['get', 'deployment', 'web-fg', '-o', 'jsonpath={.metadata.deletionTimestamp}'])).toMatch(/^\d{4}-/);
   });
 });

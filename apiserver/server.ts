@@ -75,13 +75,13 @@ export async function buildApiserver(opts: ApiserverOptions): Promise<Apiserver>
   app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: MAX_BODY_BYTES }, (_req, body, done) => done(null, body));
   app.addContentTypeParser(PROTOBUF_MEDIA_TYPE, { parseAs: 'buffer', bodyLimit: MAX_BODY_BYTES }, (_req, body, done) => done(null, body));
 
-  app.setErrorHandler((err: unknown, req, reply) => {
+  app.setErrorHandler(async (err: unknown, req, reply) => {
     const apiError = toApiError(err);
     if (apiError.code >= 500) req.log.error({ err }, 'request failed');
     if (reply.raw.headersSent) return;
-    // A refused body is still read to its end (and dropped), so that the client, still sending,
-    // reads our Status instead of a broken pipe.
-    if (apiError.code === 413) req.raw.resume();
+    // A refused body is read to its end (and dropped) before answering, so that a client that is
+    // still sending reads our Status instead of a broken pipe; past a hard cap it is cut off.
+    if (apiError.code === 413) await drain(req, 8 * MAX_BODY_BYTES);
     reply.code(apiError.code).header('Content-Type', 'application/json').send(JSON.stringify(apiError.toStatus()));
   });
   app.setNotFoundHandler((_req, reply) => {
@@ -172,6 +172,26 @@ export async function buildApiserver(opts: ApiserverOptions): Promise<Apiserver>
       etcd.close();
     },
   };
+}
+
+/** Reads and discards the rest of a request body, up to `cap` bytes (then the connection is dropped). */
+function drain(req: FastifyRequest, cap: number): Promise<void> {
+  const raw = req.raw;
+  if (raw.readableEnded || raw.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    let seen = 0;
+    raw.on('data', (chunk: Buffer) => {
+      seen += chunk.length;
+      if (seen > cap) {
+        raw.destroy();
+        resolve();
+      }
+    });
+    raw.once('end', () => resolve());
+    raw.once('error', () => resolve());
+    raw.once('close', () => resolve());
+    raw.resume();
+  });
 }
 
 function sendJson(reply: FastifyReply, doc: object | undefined): void {

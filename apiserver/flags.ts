@@ -5,6 +5,9 @@ export interface ApiserverFlags {
   bindAddress: string;
   port: number;
   tokenAuthFile?: string;
+  /** Serve HTTPS with this certificate and key (kubectl sends bearer tokens only over HTTPS). */
+  tlsCertFile?: string;
+  tlsPrivateKeyFile?: string;
   logLevel: string;
 }
 
@@ -16,6 +19,8 @@ export const USAGE = `Usage: apiserver [flags]
   --bind-address ADDR        address to listen on (default 127.0.0.1)
   --port N                   port to listen on (default 6443; 0 picks a free one)
   --token-auth-file FILE     static bearer tokens (token,user,uid[,"groups"]); without it, no authentication
+  --tls-cert-file FILE       serve HTTPS with this PEM certificate (needs --tls-private-key-file)
+  --tls-private-key-file F   the certificate's PEM private key
   --log-level LEVEL          pino level (default info)
 `;
 
@@ -54,12 +59,21 @@ export function parseFlags(argv: readonly string[]): ApiserverFlags {
       case 'token-auth-file':
         flags.tokenAuthFile = value();
         break;
+      case 'tls-cert-file':
+        flags.tlsCertFile = value();
+        break;
+      case 'tls-private-key-file':
+        flags.tlsPrivateKeyFile = value();
+        break;
       case 'log-level':
         flags.logLevel = value();
         break;
       default:
         throw new FlagError(`unknown flag: --${name}`);
     }
+  }
+  if ((flags.tlsCertFile === undefined) !== (flags.tlsPrivateKeyFile === undefined)) {
+    throw new FlagError('--tls-cert-file and --tls-private-key-file go together');
   }
   return flags;
 }

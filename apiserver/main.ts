@@ -4,6 +4,7 @@
 //   apiserver --store-endpoints http://127.0.0.1:2379 --port 6443
 //   kubectl --server http://127.0.0.1:6443 get pods
 
+import { readFileSync } from 'node:fs';
 import { pino } from 'pino';
 import { TokenAuthenticator } from './auth/token-file.js';
 import { FlagError, parseFlags, USAGE } from './flags.js';
@@ -33,8 +34,15 @@ async function main(): Promise<void> {
     process.stderr.write(`apiserver: --token-auth-file: ${e instanceof Error ? e.message : String(e)}\n`);
     process.exit(2);
   }
-  const server = await buildApiserver({ storeEndpoints: flags.storeEndpoints, logger, tokens });
-  const address = await server.app.listen({ host: flags.bindAddress, port: flags.port });
+  let tls: { cert: Buffer; key: Buffer } | undefined;
+  try {
+    tls = flags.tlsCertFile && flags.tlsPrivateKeyFile ? { cert: readFileSync(flags.tlsCertFile), key: readFileSync(flags.tlsPrivateKeyFile) } : undefined;
+  } catch (e) {
+    process.stderr.write(`apiserver: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exit(2);
+  }
+  const server = await buildApiserver({ storeEndpoints: flags.storeEndpoints, logger, tokens, tls });
+  const address = await server.listen(flags.bindAddress, flags.port);
   logger.info({ address, store: flags.storeEndpoints }, 'apiserver listening');
 
   let stopping = false;

@@ -6,7 +6,7 @@
 //   /openapi/v2 /openapi/v3/...                      schemas (openapi/)
 //   /api/... /apis/...                               resources: one generic handler (http/)
 
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { DeadlineExceededError, EtcdClient, UnavailableError } from '../store/client/index.js';
 import { ApiError, errors } from './api/status.js';
@@ -34,10 +34,13 @@ export interface ApiserverOptions {
   strategies?: readonly ResourceStrategy[];
   /** The address announced in /api's serverAddressByClientCIDRs. */
   advertiseAddress?: string;
+  /** Serve HTTPS instead of HTTP. */
+  tls?: { cert: Buffer; key: Buffer };
 }
 
 export interface Apiserver {
-  app: FastifyInstance;
+  /** Starts serving; resolves with the listening URL. */
+  listen(host: string, port: number): Promise<string>;
   etcd: EtcdClient;
   metrics: ApiserverMetrics;
   close(): Promise<void>;
@@ -69,7 +72,7 @@ export async function buildApiserver(opts: ApiserverOptions): Promise<Apiserver>
     watchClosed: () => metrics.watches.dec({ verb: 'WATCH' }),
   };
 
-  const app: FastifyInstance = Fastify({ loggerInstance: opts.logger as FastifyBaseLogger, bodyLimit: MAX_BODY_BYTES, disableRequestLogging: true, return503OnClosing: false });
+  const app = Fastify({ ...(opts.tls ? { https: opts.tls } : {}), loggerInstance: opts.logger as FastifyBaseLogger, bodyLimit: MAX_BODY_BYTES, disableRequestLogging: true, return503OnClosing: false });
   // Bodies are read as text: decoding depends on the Content-Type and on the verb (patch types).
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: MAX_BODY_BYTES }, (_req, body, done) => done(null, body));
@@ -163,7 +166,7 @@ export async function buildApiserver(opts: ApiserverOptions): Promise<Apiserver>
   void ensureSystemNamespaces(registry, opts.logger);
 
   return {
-    app,
+    listen: (host, port) => app.listen({ host, port }),
     etcd,
     metrics,
     async close() {

@@ -57,6 +57,28 @@ describe('kubectl against the apiserver', () => {
     expect(out).toMatch(/^leases\s+coordination\.k8s\.io\/v1\s+true\s+Lease$/m);
   });
 
+  it('explain reads the OpenAPI schema', async () => {
+    const out = await ok(['explain', 'deployment.spec']);
+    expect(out).toMatch(/^KIND:\s+Deployment$/m);
+    expect(out).toMatch(/^\s+replicas\s+<integer>$/m);
+    expect(out).toMatch(/^\s+selector\s+<LabelSelector> -required-$/m);
+  });
+
+  it('create generators (sent as protobuf) make the same objects as their dry runs', async () => {
+    for (const args of [
+      ['deployment', 'gen', '--image=nginx', '--replicas=0'],
+      ['secret', 'generic', 'gen', '--from-literal=a=b'],
+      ['service', 'clusterip', 'gen', '--tcp=80:8080'],
+      ['job', 'gen', '--image=busybox'],
+    ]) {
+      const dry = JSON.parse(await ok(['create', ...args, '--dry-run=client', '-o', 'json'])) as { spec?: Record<string, unknown>; data?: unknown };
+      const made = JSON.parse(await ok(['create', ...args, '-o', 'json'])) as { spec?: Record<string, unknown>; data?: unknown };
+      if (args[0] === 'deployment') expect(made.spec!['replicas']).toBe(0);
+      if (args[0] === 'secret') expect(made.data).toEqual(dry.data);
+      if (args[0] === 'service') expect(made.spec!['ports']).toEqual([{ name: '80-8080', port: 80, protocol: 'TCP', targetPort: 8080 }]);
+    }
+  });
+
   it('create, get, describe and delete a configmap', async () => {
     expect(await ok(['create', 'configmap', 'settings', '--from-literal=a=1', '--from-literal=b=2'])).toBe('configmap/settings created\n');
     const got = await ok(['get', 'configmap', 'settings']);
@@ -92,7 +114,7 @@ describe('kubectl against the apiserver', () => {
     const wide = await ok(['get', 'deploy', 'web', '-o', 'wide']);
     expect(wide).toMatch(/^NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE\s+CONTAINERS\s+IMAGES\s+SELECTOR\n/);
     expect(wide).toMatch(/web\s+0\/3\s+0\s+0\s+\d+s\s+nginx\s+nginx:1\.27\s+app=web/);
-    expect(await ok(['get', 'deploy', '-o', 'jsonpath={.items[*].metadata.name}'])).toBe('web');
+    expect(await ok(['get', 'deploy', '-l', 'app=web', '-o', 'jsonpath={.items[*].metadata.name}'])).toBe('web');
   });
 
   it('scale, label, annotate', async () => {

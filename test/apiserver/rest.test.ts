@@ -3,7 +3,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EtcdClient } from '../../store/client/index.js';
-import { ControlPlane } from './testing/control-plane.js';
+import { ControlPlane, request } from './testing/control-plane.js';
 
 interface Res {
   status: number;
@@ -178,3 +178,62 @@ for (const store of ['store-server', 'etcd'] as const) {
     });
   });
 }
+
+describe('authentication', () => {
+  let cp: ControlPlane;
+  beforeAll(async () => {
+    cp = await ControlPlane.start({ tokenAuth: 'secret-token,alice,u1,"devs,ops"\n' });
+  }, 60_000);
+  afterAll(async () => {
+    await cp?.stop();
+  });
+
+  it('--token-auth-file (over HTTPS): no or a wrong token is 401; the right one works; health stays public', async () => {
+    expect(cp.url).toMatch(/^https:/);
+    expect((await request(`${cp.url}/api/v1/namespaces`)).status).toBe(401);
+    const wrong = await request(`${cp.url}/api/v1/namespaces`, { headers: { Authorization: 'Bearer nope' } });
+    expect(wrong.status).toBe(401);
+    expect(JSON.parse(wrong.body)).toMatchObject({ kind: 'Status', reason: 'Unauthorized', code: 401 });
+    expect((await request(`${cp.url}/api/v1/namespaces`, { headers: { Authorization: 'Bearer secret-token' } })).status).toBe(200);
+    expect((await request(`${cp.url}/healthz`)).status).toBe(200);
+    expect((await request(`${cp.url}/readyz`)).status).toBe(200);
+    // kubectl sends the kubeconfig's token (it does so only over TLS).
+    const r = await cp.kubectl(['get', 'namespace', 'default', '-o', 'name']);
+    expect(r.stdout).toBe('namespace/default\n');
+  });
+
+});
+
+describe('watch selectors', () => {
+  let cp: ControlPlane;
+  beforeAll(async () => {
+    cp = await ControlPlane.start();
+  }, 60_000);
+  afterAll(async () => {
+    await cp?.stop();
+  });
+
+  it('an object leaving a watch selector arrives as DELETED, entering as ADDED', async () => {
+    const auth = {};
+    const json = { ...auth, 'Content-Type': 'application/json' };
+    const listed = (await (await fetch(`${cp.url}/api/v1/namespaces/default/configmaps`, { headers: auth })).json()) as { metadata: { resourceVersion: string } };
+    const ctrl = new AbortController();
+    const res = await fetch(`${cp.url}/api/v1/namespaces/default/configmaps?watch=1&labelSelector=team%3Dblue&resourceVersion=${listed.metadata.resourceVersion}`, { headers: auth, signal: ctrl.signal });
+    await fetch(`${cp.url}/api/v1/namespaces/default/configmaps`, { method: 'POST', headers: json, body: JSON.stringify({ metadata: { name: 'sel', labels: { team: 'red' } } }) });
+    const relabel = (team: string) =>
+      fetch(`${cp.url}/api/v1/namespaces/default/configmaps/sel`, {
+        method: 'PATCH',
+        headers: { ...auth, 'Content-Type': 'application/merge-patch+json' },
+        body: JSON.stringify({ metadata: { labels: { team } } }),
+      });
+    await relabel('blue');
+    await fetch(`${cp.url}/api/v1/namespaces/default/configmaps/sel`, { method: 'PATCH', headers: { ...auth, 'Content-Type': 'application/merge-patch+json' }, body: JSON.stringify({ data: { a: '1' } }) });
+    await relabel('red');
+    const reader = res.body!.getReader();
+    let text = '';
+    while (text.split('\n').length < 4) text += new TextDecoder().decode((await reader.read()).value);
+    ctrl.abort();
+    const events = text.trim().split('\n').map((l) => JSON.parse(l) as { type: string; object: { metadata: { labels: Record<string, string> } } });
+    expect(events.map((e) => `${e.type} ${e.object.metadata.labels['team']}`)).toEqual(['ADDED blue', 'MODIFIED blue', 'DELETED blue']);
+  });
+});

@@ -2,7 +2,9 @@
 // drive the real kubectl and HTTP clients across real sockets. The store is our store-server or a
 // real etcd: the apiserver must not be able to tell the difference.
 
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import * as https from 'node:https';
+import * as http from 'node:http';
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { freePort } from '../../../store/client/testing/etcd-process.js';
@@ -24,10 +26,12 @@ export class ApiserverProcess {
     readonly port: number,
     readonly storeEndpoints: string,
     readonly extraArgs: string[] = [],
+    readonly token?: string,
   ) {}
 
+  /** HTTPS when the apiserver was given a certificate (--tls-cert-file in extraArgs). */
   get url(): string {
-    return `http://127.0.0.1:${this.port}`;
+    return `${this.extraArgs.includes('--tls-cert-file') ? 'https' : 'http'}://127.0.0.1:${this.port}`;
   }
 
   async start(): Promise<void> {
@@ -47,11 +51,10 @@ export class ApiserverProcess {
     for (;;) {
       if (this.proc && this.proc.exitCode !== null) throw new Error(`apiserver exited (${this.proc.exitCode}):\n${this.output.slice(-3000)}`);
       try {
-        const res = await fetch(`${this.url}/readyz`, { signal: AbortSignal.timeout(1000) });
-        if (res.ok) {
+        if ((await request(`${this.url}/readyz`)).status === 200) {
           // The system namespaces are created right after start; wait for "default".
-          const ns = await fetch(`${this.url}/api/v1/namespaces/default`, { signal: AbortSignal.timeout(1000) });
-          if (ns.ok) return;
+          const headers: Record<string, string> = this.token ? { Authorization: `Bearer ${this.token}` } : {};
+          if ((await request(`${this.url}/api/v1/namespaces/default`, { headers })).status === 200) return;
         }
       } catch {
         /* not up yet */
@@ -78,19 +81,35 @@ export interface KubectlResult {
 
 export class ControlPlane {
   readonly apiservers: ApiserverProcess[] = [];
+  token: string | undefined;
 
   private constructor(
     readonly store: TestCluster,
     readonly kubeconfig: string,
   ) {}
 
-  static async start(options: { store?: Program; apiservers?: number } = {}): Promise<ControlPlane> {
+  /**
+   * `tokenAuth`: the text of a --token-auth-file; its first token goes into the kubeconfig, and the
+   * apiserver serves HTTPS with a fresh self-signed certificate (kubectl sends tokens only over TLS).
+   */
+  static async start(options: { store?: Program; apiservers?: number; tokenAuth?: string } = {}): Promise<ControlPlane> {
     const store = await TestCluster.start({ program: options.store ?? 'store-server', members: 1 });
     const endpoints = store.members.map((m) => m.clientUrl).join(',');
     const kubeconfig = join(store.root, 'kubeconfig');
     const cp = new ControlPlane(store, kubeconfig);
+    const extra: string[] = [];
+    if (options.tokenAuth !== undefined) {
+      const file = join(store.root, 'tokens.csv');
+      writeFileSync(file, options.tokenAuth);
+      extra.push('--token-auth-file', file);
+      cp.token = options.tokenAuth.split(',')[0];
+      const key = join(store.root, 'tls.key');
+      const cert = join(store.root, 'tls.crt');
+      execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+      extra.push('--tls-cert-file', cert, '--tls-private-key-file', key);
+    }
     for (let i = 0; i < (options.apiservers ?? 1); i++) {
-      const a = new ApiserverProcess(await freePort(), endpoints);
+      const a = new ApiserverProcess(await freePort(), endpoints, extra, cp.token);
       await a.start();
       cp.apiservers.push(a);
     }
@@ -116,7 +135,7 @@ export class ControlPlane {
         '    insecure-skip-tls-verify: true',
         'users:',
         '- name: test',
-        '  user: {}',
+        this.token ? `  user: {token: ${this.token}}` : '  user: {}',
         'contexts:',
         '- name: test',
         '  context: {cluster: test, user: test, namespace: default}',
@@ -145,4 +164,24 @@ export class ControlPlane {
     await Promise.all(this.apiservers.map((a) => a.kill('SIGKILL')));
     await this.store.stop();
   }
+}
+
+/**
+ * A small HTTP(S) request that accepts the tests' self-signed certificates (fetch cannot be told
+ * to without an extra dependency).
+ */
+export function request(url: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<{ status: number; body: string }> {
+  return new Promise((resolvePromise, reject) => {
+    const u = new URL(url);
+    const lib = u.protocol === 'https:' ? https : http;
+    const req = lib.request(u, { method: options.method ?? 'GET', headers: options.headers, rejectUnauthorized: false, timeout: 5_000 }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (d: string) => (body += d));
+      res.on('end', () => resolvePromise({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.end(options.body);
+  });
 }

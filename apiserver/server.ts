@@ -6,7 +6,7 @@
 //   /openapi/v2 /openapi/v3/...                      schemas (openapi/)
 //   /api/... /apis/...                               resources: one generic handler (http/)
 
-import Fastify, { type FastifyBaseLogger, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { DeadlineExceededError, EtcdClient, UnavailableError } from '../store/client/index.js';
 import { ApiError, errors } from './api/status.js';
@@ -53,8 +53,8 @@ export async function buildApiserver(opts: ApiserverOptions): Promise<Apiserver>
   const strategies = opts.strategies ?? ALL_STRATEGIES;
   const etcd = new EtcdClient({ endpoints: opts.storeEndpoints });
   const schemas = createSchemaSource(strategies);
-  const registry = new Registry(etcd, schemas);
   const metrics = new ApiserverMetrics();
+  const registry = new Registry(etcd, schemas, undefined, (operation, seconds) => metrics.storeLatency.observe({ operation, type: 'object' }, seconds));
   const caches = new Map<ResourceStrategy, WatchCache>();
   for (const s of strategies) {
     const cache = new WatchCache(etcd, s.plural, opts.logger.child({ component: 'watch-cache' }));
@@ -72,7 +72,7 @@ export async function buildApiserver(opts: ApiserverOptions): Promise<Apiserver>
     watchClosed: () => metrics.watches.dec({ verb: 'WATCH' }),
   };
 
-  const app = Fastify({ ...(opts.tls ? { https: opts.tls } : {}), loggerInstance: opts.logger as FastifyBaseLogger, bodyLimit: MAX_BODY_BYTES, disableRequestLogging: true, return503OnClosing: false });
+  const app = Fastify({ ...(opts.tls ? { https: opts.tls } : {}), loggerInstance: opts.logger as FastifyBaseLogger, logController: new LogController({ disableRequestLogging: true }), bodyLimit: MAX_BODY_BYTES, return503OnClosing: false });
   // Bodies are read as text: decoding depends on the Content-Type and on the verb (patch types).
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: MAX_BODY_BYTES }, (_req, body, done) => done(null, body));

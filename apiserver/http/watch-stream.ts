@@ -129,19 +129,32 @@ export async function serveWatch(
     if (rendering.kind === 'partial-metadata') return { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: obj.metadata };
     return obj;
   };
-  const send = (e: WireEvent): boolean => {
+  let corked = false;
+  const write = (line: string): boolean => {
     if (closed) return false;
-    raw.write(JSON.stringify(e) + '\n');
+    // Events that arrive in the same tick leave in one socket write.
+    if (!corked) {
+      corked = true;
+      raw.cork();
+      process.nextTick(() => {
+        corked = false;
+        raw.uncork();
+      });
+    }
+    raw.write(line);
     if (raw.writableLength > MAX_BUFFERED_BYTES) {
       close();
       return false;
     }
     return true;
   };
+  const send = (e: WireEvent): boolean => write(JSON.stringify(e) + '\n');
   const sendObjectEvent = (e: ObjectEvent): boolean => {
     const wire = filtered(e, filter);
     lastSent = e.revision;
     if (!wire) return !closed;
+    // Plain objects are serialized once per event, however many watchers receive it.
+    if (rendering.kind === 'object') return write(`{"type":"${wire.type}","object":${objectJson(wire.object)}}\n`);
     return send({ type: wire.type, object: render(wire.object) });
   };
 
@@ -178,6 +191,18 @@ export async function serveWatch(
   }
   const timeout = q.timeoutSeconds ?? MIN_REQUEST_TIMEOUT_S * (1 + Math.random());
   timers.push(setTimeout(close, timeout * 1000));
+}
+
+/** JSON of objects that many watchers send: computed once per object version. */
+const jsonCache = new WeakMap<KubeObject, string>();
+
+function objectJson(obj: KubeObject): string {
+  let json = jsonCache.get(obj);
+  if (json === undefined) {
+    json = JSON.stringify(obj);
+    jsonCache.set(obj, json);
+  }
+  return json;
 }
 
 /** What a watcher with this filter sees of a change (undefined: nothing). */

@@ -26,7 +26,7 @@ import {
   keepSystemFieldsOnUpdate,
   sameObject,
 } from './object-meta.js';
-import { ObjectStorage, objectKey, type StoredObject } from './storage.js';
+import { ObjectStorage, objectKey, type StoreObserver, type StoredObject } from './storage.js';
 
 export type FieldValidation = 'Ignore' | 'Warn' | 'Strict';
 
@@ -58,8 +58,9 @@ export class Registry {
     readonly etcd: EtcdClient,
     readonly schemas: SchemaSource,
     private readonly clock: () => Date = () => new Date(),
+    observeStore?: StoreObserver,
   ) {
-    this.storage = new ObjectStorage(etcd);
+    this.storage = new ObjectStorage(etcd, observeStore);
     this.admission = new Admission(this.storage, etcd);
   }
 
@@ -86,6 +87,7 @@ export class Registry {
     this.checkUnknownFields(s, obj, opts);
     if (obj.metadata.resourceVersion) throw errors.badRequest('resourceVersion should not be set on objects to be created');
     this.placeInNamespace(s, obj, namespace);
+    const generated = !obj.metadata.name && Boolean(obj.metadata.generateName);
     if (!obj.metadata.name) {
       if (obj.metadata.generateName) obj.metadata.name = generateName(obj.metadata.generateName);
       else throw errors.invalid(s.group, s.kind, '', [fieldError.required('metadata.name', 'name or generateName is required')]);
@@ -100,12 +102,21 @@ export class Registry {
       updateManagedFields(undefined, obj, { manager: opts.fieldManager, operation: 'Update', schema: this.schemaOf(s), apiVersion: groupVersion(s), now });
     }
     if (opts.dryRun) return obj;
-    try {
-      const stored = await this.storage.create(s, this.key(s, obj.metadata.namespace, obj.metadata.name!), obj);
-      return stored.object;
-    } catch (err) {
-      await this.admission.undoCreate(s, obj);
-      throw err;
+    // A generated name can collide (5 characters of 27): like Kubernetes since 1.32, try other
+    // names before giving up, so that generateName practically never fails.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const stored = await this.storage.create(s, this.key(s, obj.metadata.namespace, obj.metadata.name!), obj);
+        return stored.object;
+      } catch (err) {
+        const collided = err instanceof ApiError && err.reason === 'AlreadyExists';
+        if (generated && collided && attempt < 7) {
+          obj.metadata.name = generateName(obj.metadata.generateName!);
+          continue;
+        }
+        await this.admission.undoCreate(s, obj);
+        throw err;
+      }
     }
   }
 

@@ -54,22 +54,38 @@ function encode(obj: KubeObject): string {
   return JSON.stringify({ ...obj, metadata: meta });
 }
 
+/** Told the duration of every store request, for /metrics (etcd_request_duration_seconds). */
+export type StoreObserver = (operation: 'get' | 'create' | 'update' | 'delete' | 'list', seconds: number) => void;
+
 export class ObjectStorage {
-  constructor(private readonly etcd: EtcdClient) {}
+  constructor(
+    private readonly etcd: EtcdClient,
+    private readonly observe: StoreObserver = () => undefined,
+  ) {}
+
+  /** Runs one store request and reports how long it took, failed or not. */
+  private async timed<T>(operation: Parameters<StoreObserver>[0], f: () => Promise<T>): Promise<T> {
+    const start = process.hrtime.bigint();
+    try {
+      return await f();
+    } finally {
+      this.observe(operation, Number(process.hrtime.bigint() - start) / 1e9);
+    }
+  }
 
   get etcdClient(): EtcdClient {
     return this.etcd;
   }
 
   async get(r: ResourceName, key: string, name: string): Promise<StoredObject> {
-    const res = await this.etcd.kv.range(key);
+    const res = await this.timed('get', () => this.etcd.kv.range(key));
     const kv = res.kvs[0];
     if (!kv) throw errors.notFound(r, name);
     return decodeStored(kv);
   }
 
   async tryGet(key: string): Promise<StoredObject | undefined> {
-    const res = await this.etcd.kv.range(key);
+    const res = await this.timed('get', () => this.etcd.kv.range(key));
     const kv = res.kvs[0];
     return kv ? decodeStored(kv) : undefined;
   }
@@ -77,11 +93,13 @@ export class ObjectStorage {
   /** Creates the key only if it does not exist. Returns the object as stored. */
   async create(r: ResourceName, key: string, obj: KubeObject): Promise<StoredObject> {
     const value = encode(obj);
-    const res = await this.etcd.kv.txn({
-      compare: [cmp.createRevision(key, '=', '0')],
-      success: [op.put(key, value)],
-      failure: [],
-    });
+    const res = await this.timed('create', () =>
+      this.etcd.kv.txn({
+        compare: [cmp.createRevision(key, '=', '0')],
+        success: [op.put(key, value)],
+        failure: [],
+      }),
+    );
     if (!res.succeeded) throw errors.alreadyExists(r, obj.metadata.name ?? '');
     const rev = res.header?.revision ?? '0';
     return { object: { ...obj, metadata: { ...obj.metadata, resourceVersion: rev } }, resourceVersion: rev };
@@ -93,11 +111,13 @@ export class ObjectStorage {
    */
   async update(key: string, obj: KubeObject, expectedRv: string): Promise<{ ok: true; stored: StoredObject } | { ok: false; current?: StoredObject }> {
     const value = encode(obj);
-    const res = await this.etcd.kv.txn({
-      compare: [cmp.modRevision(key, '=', expectedRv)],
-      success: [op.put(key, value)],
-      failure: [op.range(key)],
-    });
+    const res = await this.timed('update', () =>
+      this.etcd.kv.txn({
+        compare: [cmp.modRevision(key, '=', expectedRv)],
+        success: [op.put(key, value)],
+        failure: [op.range(key)],
+      }),
+    );
     if (res.succeeded) {
       const rev = res.header?.revision ?? '0';
       return { ok: true, stored: { object: { ...obj, metadata: { ...obj.metadata, resourceVersion: rev } }, resourceVersion: rev } };
@@ -108,11 +128,13 @@ export class ObjectStorage {
 
   /** Deletes if unchanged since `expectedRv`; returns the deletion's revision, or the current state. */
   async delete(key: string, expectedRv: string): Promise<{ ok: true; revision: string } | { ok: false; current?: StoredObject }> {
-    const res = await this.etcd.kv.txn({
-      compare: [cmp.modRevision(key, '=', expectedRv)],
-      success: [op.delete(key)],
-      failure: [op.range(key)],
-    });
+    const res = await this.timed('delete', () =>
+      this.etcd.kv.txn({
+        compare: [cmp.modRevision(key, '=', expectedRv)],
+        success: [op.delete(key)],
+        failure: [op.range(key)],
+      }),
+    );
     if (res.succeeded) return { ok: true, revision: res.header?.revision ?? '0' };
     const kv = firstRangeKv(res.responses[0]);
     return { ok: false, current: kv ? decodeStored(kv) : undefined };
@@ -124,7 +146,7 @@ export class ObjectStorage {
    */
   async list(prefix: string, opts: { revision?: string; startKey?: string; limit?: number }): Promise<ListPage> {
     const from = opts.startKey ?? prefix;
-    const res = await this.etcd.kv.range(from, { rangeEnd: prefixEndString(prefix), revision: opts.revision, limit: opts.limit });
+    const res = await this.timed('list', () => this.etcd.kv.range(from, { rangeEnd: prefixEndString(prefix), revision: opts.revision, limit: opts.limit }));
     const page: ListPage = { objects: res.kvs.map(decodeStored), revision: opts.revision ?? res.header?.revision ?? '0' };
     if (res.more && res.kvs.length > 0) {
       // The next page starts right after the last key returned: append the smallest byte.

@@ -143,6 +143,13 @@ describe('kubectl against the apiserver', () => {
     expect(await ok(['apply', '--server-side', '-f', '-'], cm)).toBe('configmap/ssa serverside-applied\n');
     const got = JSON.parse(await ok(['get', 'cm', 'ssa', '-o', 'json', '--show-managed-fields'])) as { metadata: { managedFields: { manager: string; operation: string }[] } };
     expect(got.metadata.managedFields.map((m) => `${m.manager}/${m.operation}`)).toContain('kubectl/Apply');
+    // Another manager changing a field kubectl owns is a conflict, unless it forces.
+    const other = cm.replace('k: v', 'k: w');
+    const conflict = await cp.kubectl(['apply', '--server-side', '--field-manager=other', '-f', '-'], other);
+    expect(conflict.code).not.toBe(0);
+    expect(conflict.stderr).toContain('Apply failed with 1 conflict: conflict with "kubectl": .data.k');
+    expect(await ok(['apply', '--server-side', '--field-manager=other', '--force-conflicts', '-f', '-'], other)).toBe('configmap/ssa serverside-applied\n');
+    expect(await ok(['get', 'cm', 'ssa', '-o', 'jsonpath={.data.k}'])).toBe('w');
   });
 
   it('get -w sees events as they happen', async () => {

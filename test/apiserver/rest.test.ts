@@ -171,6 +171,45 @@ for (const store of ['store-server', 'etcd'] as const) {
       expect((await call('DELETE', '/api/v1/namespaces/rest/pods/q1')).status).toBe(200);
     });
 
+    it('wrong kinds and malformed YAML are 400s; the server keeps serving', async () => {
+      const wrongKind = await call('POST', '/api/v1/namespaces/rest/configmaps', { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'x' } });
+      expect(wrongKind.body).toMatchObject({ reason: 'BadRequest', code: 400 });
+      const wrongVersion = await call('POST', '/apis/apps/v1/namespaces/rest/deployments', { apiVersion: 'apps/v2', kind: 'Deployment', metadata: { name: 'x' } });
+      expect(wrongVersion.body).toMatchObject({ reason: 'BadRequest', code: 400 });
+      const yaml = await call('POST', '/api/v1/namespaces/rest/configmaps', 'metadata: {name: [unclosed\n  - : :', 'application/yaml');
+      expect(yaml.body).toMatchObject({ reason: 'BadRequest', code: 400 });
+      const good = await call('POST', '/api/v1/namespaces/rest/configmaps', 'metadata:\n  name: from-yaml\ndata:\n  a: "1"\n', 'application/yaml');
+      expect(good.status).toBe(201);
+      expect(good.body['data']).toEqual({ a: '1' });
+    });
+
+    it('an expired continue token is 410 Expired', async () => {
+      for (let i = 0; i < 3; i++) await call('POST', '/api/v1/namespaces/rest/secrets', { metadata: { name: `page-${i}` } });
+      const first = await call('GET', '/api/v1/namespaces/rest/secrets?limit=1');
+      const token = (first.body['metadata'] as { continue: string }).continue;
+      await call('POST', '/api/v1/namespaces/rest/secrets', { metadata: { name: 'page-later' } });
+      const etcd = new EtcdClient({ endpoints: cp.store.members[0]!.clientUrl });
+      const rev = (await etcd.kv.range('/registry/', { prefix: true, countOnly: true })).header!.revision;
+      await etcd.kv.compact(rev);
+      etcd.close();
+      const next = await call('GET', `/api/v1/namespaces/rest/secrets?limit=1&continue=${encodeURIComponent(token)}`);
+      expect(next.status).toBe(410);
+      expect(next.body['reason']).toBe('Expired');
+      expect(String(next.body['message'])).toMatch(/^The provided continue parameter is too old/);
+    });
+
+    it('sendInitialEvents: the current state, then a bookmark marking its end', async () => {
+      const ctrl = new AbortController();
+      const res = await fetch(`${cp.url}/api/v1/namespaces/rest/secrets?watch=1&sendInitialEvents=true&allowWatchBookmarks=true&resourceVersionMatch=NotOlderThan`, { signal: ctrl.signal });
+      const reader = res.body!.getReader();
+      let text = '';
+      while (!text.includes('BOOKMARK')) text += new TextDecoder().decode((await reader.read()).value);
+      ctrl.abort();
+      const events = text.trim().split('\n').map((l) => JSON.parse(l) as { type: string; object: { metadata: { name?: string; annotations?: Record<string, string> } } });
+      expect(events.slice(0, -1).map((e) => `${e.type} ${e.object.metadata.name}`)).toEqual(['ADDED page-0', 'ADDED page-1', 'ADDED page-2', 'ADDED page-later']);
+      expect(events[events.length - 1]!.object.metadata.annotations).toEqual({ 'k8s.io/initial-events-end': 'true' });
+    });
+
     it('Table output for kubectl get', async () => {
       const r = await call('GET', '/api/v1/namespaces/rest/pods', undefined, undefined, 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json');
       expect(r.headers.get('content-type')).toBe('application/json;as=Table;v=v1;g=meta.k8s.io');

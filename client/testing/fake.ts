@@ -8,6 +8,7 @@
 //   await reconcile(cs, 'default/web');
 //   expect(cluster.actions).toEqual([...]);
 
+import { indexValues } from '../cache.js';
 import {
   ApiStatusError,
   objectKey,
@@ -205,21 +206,8 @@ export class FakeCluster {
   }
 }
 
-/** The values an index maps an object to (see IndexName in types.ts). */
-export function indexValues(index: IndexName, o: KubeObject): string[] {
-  switch (index) {
-    case 'namespace':
-      return o.metadata.namespace ? [o.metadata.namespace] : [];
-    case 'nodeName': {
-      const node = (o as { spec?: { nodeName?: string } }).spec?.nodeName;
-      return node ? [node] : [];
-    }
-    case 'ownerUid':
-      return (o.metadata.ownerReferences ?? []).map((r) => r.uid);
-    case 'label':
-      return Object.entries(o.metadata.labels ?? {}).map(([k, v]) => `${k}=${v}`);
-  }
-}
+// The same index functions as the real informers' cache, so fakes and reality cannot drift apart.
+export { indexValues } from '../cache.js';
 
 /** RFC 7386 merge patch. */
 function mergePatch(target: unknown, patch: unknown): unknown {

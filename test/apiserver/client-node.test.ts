@@ -88,6 +88,9 @@ describe('@kubernetes/client-node', () => {
     informer.on('add', (o) => seen.push(`add ${o.metadata?.name}`));
     informer.on('update', (o) => seen.push(`update ${o.metadata?.name} ${JSON.stringify(o.data)}`));
     informer.on('delete', (o) => seen.push(`delete ${o.metadata?.name}`));
+    // client-node stops an informer on a connection error and leaves the restart to its user;
+    // start() resumes from the last resourceVersion it saw.
+    informer.on('error', () => setTimeout(() => void informer.start().catch(() => undefined), 500));
     await informer.start();
     try {
       await eventually(() => (seen.includes('add before') ? true : undefined));
@@ -97,6 +100,14 @@ describe('@kubernetes/client-node', () => {
       await eventually(() => (seen.includes('delete after') ? true : undefined));
       expect(seen.filter((s) => s.includes('after'))).toEqual(['add after', 'update after {"x":"2"}', 'delete after']);
       expect(informer.get('before', 'default')?.metadata?.name).toBe('before');
+
+      // The apiserver dies and comes back on the same port: the informer reconnects and resumes.
+      await cp.apiservers[0]!.kill('SIGKILL');
+      await cp.apiservers[0]!.start();
+      await core.createNamespacedConfigMap({ namespace: 'default', body: { metadata: { name: 'later' }, data: {} } });
+      await eventually(() => (seen.includes('add later') ? true : undefined), 30_000);
+      expect(seen.filter((s) => s === 'add before')).toHaveLength(1);
+      expect(seen.filter((s) => s === 'add later')).toHaveLength(1);
     } finally {
       await informer.stop();
     }

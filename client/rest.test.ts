@@ -73,4 +73,22 @@ describe('RestTransport against a local HTTP server', () => {
     expect(await pending).toEqual({ ok: true });
     t.close();
   });
+
+  it('a watch stream that goes silent past its idle timeout fails, so the reflector can resume', async () => {
+    const url = await serve((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.write('{"type":"ADDED","object":{"metadata":{"name":"a"}}}\n');
+      // ...and then nothing, without closing: a partitioned apiserver.
+    });
+    const t = new RestTransport({ server: url });
+    const got: unknown[] = [];
+    await expect(
+      (async () => {
+        for await (const line of t.streamLines('/api/v1/pods', { query: { watch: 1 }, timeoutMs: 200 })) got.push(line);
+      })(),
+    ).rejects.toThrow();
+    expect(got).toHaveLength(1);
+    t.close();
+    server!.closeAllConnections();
+  });
 });

@@ -123,9 +123,13 @@ export class RestTransport {
     return (text ? JSON.parse(text) : undefined) as R;
   }
 
-  /** GET whose answer is a stream of JSON lines (a watch). Ends when the server ends it or the signal aborts. */
+  /**
+   * GET whose answer is a stream of JSON lines (a watch). Ends when the server ends it or the signal
+   * aborts. `timeoutMs` is an idle timeout: a peer that vanished without a FIN (a partition, a
+   * frozen machine) would otherwise leave the stream silent forever.
+   */
   async *streamLines(path: string, options: RequestOptions = {}): AsyncGenerator<unknown> {
-    const res = await this.withConnectRetry(options.signal, () => this.send('GET', path, { ...options, timeoutMs: 0 }));
+    const res = await this.withConnectRetry(options.signal, () => this.send('GET', path, options));
     const status = res.statusCode ?? 0;
     if (status !== 200) throw statusError(status, await readBody(res, options.signal));
     let buffered = '';
@@ -198,9 +202,9 @@ export class RestTransport {
       if (options.signal?.aborted) return reject(abortError());
       const req = lib.request(url, { method, headers, agent: this.agent, signal: options.signal }, resolve);
       req.on('error', reject);
-      // The timeout covers the whole exchange up to the response headers; readBody keeps it for the body.
+      // A socket idle timeout: it covers waiting for the headers, then every gap in the body.
       if (timeoutMs > 0) {
-        req.setTimeout(timeoutMs, () => req.destroy(Object.assign(new Error(`${method} ${url.pathname}: no answer within ${timeoutMs} ms`), { code: 'ETIMEDOUT' })));
+        req.setTimeout(timeoutMs, () => req.destroy(Object.assign(new Error(`${method} ${url.pathname}: silent for ${timeoutMs} ms`), { code: 'ETIMEDOUT' })));
       }
       req.end(payload);
     });
@@ -319,7 +323,10 @@ export class RestResourceClient<T extends KubeObject> implements ResourceClient<
   /** A watch stream; ends when the server closes it. An HTTP error (e.g. 410) throws ApiStatusError. */
   async *watch(namespace?: string, options: WatchOptions = {}): AsyncGenerator<WatchEvent<T>> {
     const { signal, ...query } = options;
-    for await (const line of this.http.streamLines(collectionPath(this.resource, namespace), { query: { watch: 1, ...query }, signal })) {
+    // The server ends the watch at timeoutSeconds and sends bookmarks meanwhile; silence well past
+    // that means the connection is dead.
+    const idleTimeoutMs = ((options.timeoutSeconds ?? 1800) + 60) * 1000;
+    for await (const line of this.http.streamLines(collectionPath(this.resource, namespace), { query: { watch: 1, ...query }, signal, timeoutMs: idleTimeoutMs })) {
       yield line as WatchEvent<T>;
     }
   }

@@ -88,7 +88,7 @@ describe('NodeLifecycleController', () => {
     expect(await c.reconcile('n1')).toEqual({ requeueAfterMs: 290_000 });
     expect(cluster.get(RESOURCES.pods, 'default/short')).toBeUndefined();
     expect(cluster.events).toContainEqual({ object: 'Pod/default/short', type: 'Normal', reason: 'TaintManagerEviction', message: 'Marking for deletion Pod default/short' });
-    const disruption = cluster.actions.findLast((a) => a.verb === 'updateStatus' && a.key === 'default/short')!.object as Pod;
+    const disruption = cluster.actions.filter((a) => a.verb === 'updateStatus' && a.key === 'default/short').at(-1)!.object as Pod;
     expect(disruption.status!.conditions!.at(-1)).toMatchObject({ type: 'DisruptionTarget', status: 'True', reason: 'DeletionByTaintManager', message: 'Taint manager: deleting due to NoExecute taint' });
 
     cluster.nowMs = T0 + 340_000;

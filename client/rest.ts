@@ -178,7 +178,8 @@ export class RestTransport {
       try {
         return await attempt();
       } catch (err) {
-        if (!isUnreachable(err) || signal?.aborted) throw err;
+        const stale = (err as { staleSocket?: boolean }).staleSocket === true;
+        if ((!isUnreachable(err) && !stale) || signal?.aborted) throw err;
         const wait = backoff.next();
         if (Date.now() + wait > deadline) throw err;
         await sleep(wait, signal);
@@ -201,7 +202,9 @@ export class RestTransport {
     return new Promise((resolve, reject) => {
       if (options.signal?.aborted) return reject(abortError());
       const req = lib.request(url, { method, headers, agent: this.agent, signal: options.signal }, resolve);
-      req.on('error', reject);
+      // A kept-alive socket the server closed while idle fails at once with ECONNRESET: such a GET
+      // never reached the server and may be sent again (the pattern Node's http docs give).
+      req.on('error', (err) => reject(req.reusedSocket && method === 'GET' && (err as NodeJS.ErrnoException).code === 'ECONNRESET' ? Object.assign(err, { staleSocket: true }) : err));
       // A socket idle timeout: it covers waiting for the headers, then every gap in the body.
       if (timeoutMs > 0) {
         req.setTimeout(timeoutMs, () => req.destroy(Object.assign(new Error(`${method} ${url.pathname}: silent for ${timeoutMs} ms`), { code: 'ETIMEDOUT' })));

@@ -1,0 +1,155 @@
+// The scheduler's own command line, named as kube-scheduler names the same things
+// (--kubeconfig and --server belong to client/flags.ts). Durations take Go's form ("15s", "1m30s",
+// "500ms") as kube-scheduler's flags do.
+
+import { FlagError } from '../client/flags.js';
+
+export interface SchedulerFlags {
+  leaderElect: boolean;
+  leaseDurationMs: number;
+  renewDeadlineMs: number;
+  retryPeriodMs: number;
+  leaseNamespace: string;
+  leaseName: string;
+  bindAddress: string;
+  /** /healthz and /metrics; 0 turns the server off. */
+  port: number;
+  logLevel: string;
+  /** A parked pod is retried after this long without a cluster change. */
+  podMaxInUnschedulableMs: number;
+  podInitialBackoffMs: number;
+  podMaxBackoffMs: number;
+}
+
+export const HELP = `scheduler: assigns pending pods to nodes (filter, score, bind through pods/binding)
+
+Usage: scheduler [--kubeconfig FILE | --server URL] [flags]
+
+Leader election (on a coordination.k8s.io Lease):
+  --leader-elect BOOL                        run only while holding the lease (default true)
+  --leader-elect-lease-duration D            (default 15s)
+  --leader-elect-renew-deadline D            (default 10s)
+  --leader-elect-retry-period D              (default 2s)
+  --leader-elect-resource-namespace NS       (default kube-system)
+  --leader-elect-resource-name NAME          (default kube-scheduler)
+
+Queue:
+  --pod-max-in-unschedulable-pods-duration D retry unschedulable pods after this long even if
+                                             nothing changed (default 60s)
+  --pod-initial-backoff-seconds N            (default 1)
+  --pod-max-backoff-seconds N                (default 10)
+
+Serving and logs:
+  --bind-address ADDR                        (default 127.0.0.1)
+  --port N                                   /healthz and /metrics over HTTP (default 10259; 0 = off)
+  --log-level LEVEL                          pino level (default info)
+  -h, --help                                 this text
+`;
+
+const UNITS: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** Go's time.ParseDuration, in milliseconds ("1m30s" → 90000); undefined when malformed. */
+export function parseDuration(s: string): number | undefined {
+  if (s === '0') return 0;
+  const re = /(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)/y;
+  let total = 0;
+  let i = 0;
+  while (i < s.length) {
+    re.lastIndex = i;
+    const m = re.exec(s);
+    if (!m) return undefined;
+    total += Number(m[1]) * UNITS[m[2]!]!;
+    i = re.lastIndex;
+  }
+  return i === 0 ? undefined : total;
+}
+
+export function parseSchedulerFlags(argv: readonly string[]): SchedulerFlags {
+  const f: SchedulerFlags = {
+    leaderElect: true,
+    leaseDurationMs: 15_000,
+    renewDeadlineMs: 10_000,
+    retryPeriodMs: 2_000,
+    leaseNamespace: 'kube-system',
+    leaseName: 'kube-scheduler',
+    bindAddress: '127.0.0.1',
+    port: 10259,
+    logLevel: 'info',
+    podMaxInUnschedulableMs: 60_000,
+    podInitialBackoffMs: 1_000,
+    podMaxBackoffMs: 10_000,
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (!arg.startsWith('--')) throw new FlagError(`unexpected argument ${JSON.stringify(arg)}`);
+    const eq = arg.indexOf('=');
+    const name = eq >= 0 ? arg.slice(2, eq) : arg.slice(2);
+    const inline = eq >= 0 ? arg.slice(eq + 1) : undefined;
+    const value = (): string => {
+      if (inline !== undefined) return inline;
+      const v = argv[++i];
+      if (v === undefined) throw new FlagError(`flag needs an argument: --${name}`);
+      return v;
+    };
+    const duration = (): number => {
+      const v = value();
+      const ms = parseDuration(v);
+      if (ms === undefined) throw new FlagError(`invalid argument "${v}" for "--${name}" flag: time: invalid duration "${v}"`);
+      return ms;
+    };
+    const int = (min: number, max: number): number => {
+      const v = value();
+      const n = Number(v);
+      if (!/^\d+$/.test(v) || n < min || n > max) throw new FlagError(`invalid argument "${v}" for "--${name}" flag: want an integer in [${min}, ${max}]`);
+      return n;
+    };
+    switch (name) {
+      case 'leader-elect': {
+        // A Go bool flag: "--leader-elect" alone is true; a value needs "=".
+        const v = inline ?? 'true';
+        if (v !== 'true' && v !== 'false') throw new FlagError(`invalid argument "${v}" for "--leader-elect" flag: want true or false`);
+        f.leaderElect = v === 'true';
+        break;
+      }
+      case 'leader-elect-lease-duration':
+        f.leaseDurationMs = duration();
+        break;
+      case 'leader-elect-renew-deadline':
+        f.renewDeadlineMs = duration();
+        break;
+      case 'leader-elect-retry-period':
+        f.retryPeriodMs = duration();
+        break;
+      case 'leader-elect-resource-namespace':
+        f.leaseNamespace = value();
+        break;
+      case 'leader-elect-resource-name':
+        f.leaseName = value();
+        break;
+      case 'bind-address':
+        f.bindAddress = value();
+        break;
+      case 'port':
+      case 'secure-port':
+        f.port = int(0, 65535);
+        break;
+      case 'log-level':
+        f.logLevel = value();
+        break;
+      case 'pod-max-in-unschedulable-pods-duration':
+        f.podMaxInUnschedulableMs = duration();
+        break;
+      case 'pod-initial-backoff-seconds':
+        f.podInitialBackoffMs = int(1, 3600) * 1000;
+        break;
+      case 'pod-max-backoff-seconds':
+        f.podMaxBackoffMs = int(1, 3600) * 1000;
+        break;
+      default:
+        throw new FlagError(`unknown flag: --${name}`);
+    }
+  }
+  if (f.leaderElect && f.renewDeadlineMs >= f.leaseDurationMs) throw new FlagError('--leader-elect-lease-duration must be greater than --leader-elect-renew-deadline');
+  if (f.podMaxBackoffMs < f.podInitialBackoffMs) throw new FlagError('--pod-max-backoff-seconds must not be less than --pod-initial-backoff-seconds');
+  return f;
+}

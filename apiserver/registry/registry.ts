@@ -258,7 +258,7 @@ export class Registry {
       if (status === undefined) delete obj['status'];
       else obj['status'] = status;
       if (managedFields) obj.metadata.managedFields = managedFields;
-    } else if (s.subresources.status) {
+    } else if (target === 'main' && s.subresources.status) {
       // ...and the main resource never changes .status.
       if (old['status'] === undefined) delete obj['status'];
       else obj['status'] = deepCopy(old['status']);

@@ -159,6 +159,9 @@ for (const store of ['store-server', 'etcd'] as const) {
 
       const bind = await call('POST', '/api/v1/namespaces/rest/pods/q0/binding', { apiVersion: 'v1', kind: 'Binding', metadata: { name: 'q0' }, target: { kind: 'Node', name: 'node-1' } });
       expect(bind.status).toBe(201);
+      const bound = (await call('GET', '/api/v1/namespaces/rest/pods/q0')).body as { spec: { nodeName: string }; status: { conditions?: { type: string; status: string }[] } };
+      expect(bound.spec.nodeName).toBe('node-1');
+      expect(bound.status.conditions?.find((c) => c.type === 'PodScheduled')?.status).toBe('True');
       const again = await call('POST', '/api/v1/namespaces/rest/pods/q0/binding', { apiVersion: 'v1', kind: 'Binding', metadata: { name: 'q0' }, target: { kind: 'Node', name: 'node-2' } });
       expect(again.status).toBe(409);
       const graceful = await call('DELETE', '/api/v1/namespaces/rest/pods/q0');

@@ -170,6 +170,7 @@ describe('pods', () => {
     await time.advance(0);
     expect(cluster.events.filter((e) => e.reason === 'Killing')).toEqual([{ object: 'Pod/default/web', type: 'Normal', reason: 'Killing', message: 'Stopping container web' }]);
     expect(pod('web')!.status!.containerStatuses![0]!.ready).toBe(false);
+    await time.advance(1000);
     expect(deletes).toEqual([]);
     await time.advance(1000);
     expect(pod('web')).toBeUndefined();

@@ -209,27 +209,28 @@ describe('graceful deletion', () => {
 
   it('stops the containers, reports a terminal phase, then asks for the final delete', () => {
     const ready = run(makePod(), [0, 1, 2]).pod;
-    const { steps } = run(deleteAt(ready, 10, 30), [10, 10.5, 11]);
+    // Accepted at 10 s (deletionTimestamp 40 s): the stop counts from 11 s and takes 1 s.
+    const { steps } = run(deleteAt(ready, 10, 30), [10, 11, 12]);
     expect(steps[0]!.events).toEqual([{ type: 'Normal', reason: 'Killing', message: 'Stopping container web', key: 'u1/web/0/Killing' }]);
     expect(steps[0]!.status.containerStatuses![0]!.ready).toBe(false);
     expect(cond(steps[0]!, 'Ready')!.status).toBe('False');
-    expect(steps[0]!.recheckInMs).toBe(1000);
+    expect(steps[0]!.recheckInMs).toBe(2000);
     expect(steps[0]!.remove).toBe(false);
-    // Same state half a second later: the Killing event comes again with the same key (the node records it once).
+    // Same state a second later: the Killing event comes again with the same key (the node records it once).
     expect(steps[1]!.changed).toBe(false);
     expect(steps[1]!.events.map((e) => e.key)).toEqual(['u1/web/0/Killing']);
     const done = steps[2]!;
     expect(done.status.phase).toBe('Succeeded');
-    expect(state(done)).toEqual({ terminated: expect.objectContaining({ exitCode: 0, reason: 'Completed', startedAt: iso(1), finishedAt: iso(11) }) });
+    expect(state(done)).toEqual({ terminated: expect.objectContaining({ exitCode: 0, reason: 'Completed', startedAt: iso(1), finishedAt: iso(12) }) });
     expect(done.remove).toBe(true);
   });
 
   it('kills a container that outlasts the grace period (137)', () => {
     const ready = run(makePod({ annotations: { [ANNOTATIONS.stopSeconds]: '60' } }), [0, 1, 2]).pod;
-    const { steps } = run(deleteAt(ready, 10, 5), [10, 14, 15]);
+    const { steps } = run(deleteAt(ready, 10, 5), [10, 15, 16]);
     expect(steps[1]!.remove).toBe(false);
     expect(steps[2]!.status.phase).toBe('Failed');
-    expect(state(steps[2]!)!.terminated).toMatchObject({ exitCode: 137, reason: 'Error', finishedAt: iso(15) });
+    expect(state(steps[2]!)!.terminated).toMatchObject({ exitCode: 137, reason: 'Error', finishedAt: iso(16) });
     expect(steps[2]!.remove).toBe(true);
   });
 
@@ -252,7 +253,7 @@ describe('graceful deletion', () => {
 
   it('a pod in CrashLoopBackOff ends Failed with ContainerStatusUnknown', () => {
     const looping = run(makePod({ annotations: { [ANNOTATIONS.runSeconds]: '2', [ANNOTATIONS.exitCode]: '1' } }), [0, 1, 3, 5]).pod;
-    const { steps } = run(deleteAt(looping, 6, 30), [6, 7]);
+    const { steps } = run(deleteAt(looping, 6, 30), [6, 8]);
     expect(steps[0]!.events).toEqual([]);
     expect(steps[1]!.status.phase).toBe('Failed');
     expect(state(steps[1]!)).toEqual({ terminated: { exitCode: 137, reason: 'ContainerStatusUnknown', message: 'The container could not be located when the pod was terminated' } });

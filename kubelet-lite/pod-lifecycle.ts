@@ -409,9 +409,11 @@ export function nextPodStatus(pod: V1Pod, now: number, placement: PodPlacement, 
     }
   }
 
-  // Graceful deletion: the kill began when the delete was accepted (deletionTimestamp − grace).
+  // Graceful deletion: the kill began when the delete was accepted, within the second that
+  // deletionTimestamp − grace names (the wire drops the fraction); count from the end of that
+  // second so the stop takes at least the simulated stop time.
   const grace = meta.deletionGracePeriodSeconds ?? 0;
-  const killStart = deleting === undefined ? undefined : deleting - grace * 1000;
+  const killStart = deleting === undefined ? undefined : deleting - grace * 1000 + 1000;
   const stopAt = killStart === undefined ? undefined : killStart + ceilSec(Math.min(grace * 1000, timing.stopMs));
   const horizon = killStart === undefined ? now : Math.min(now, killStart);
 

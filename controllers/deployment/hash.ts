@@ -5,8 +5,8 @@
 // and renders the uint32 in decimal through rand.SafeEncodeString (each digit byte → one of
 // "bcdfghjklmnpqrstvwxz2456789"). A spew dump of Go structs cannot be reproduced from JSON, so here
 // the hasher is fed the template as canonical JSON (keys sorted, recursively) instead; everything
-// else is Kubernetes' procedure. Hashes therefore have the same shape (6 to 10 characters from
-// that alphabet) and the same properties (stable, changes with the template and with
+// else is Kubernetes' procedure. Hashes therefore have the same shape (up to 10 characters; the
+// digits '0'-'9' are bytes 48-57, which land on "456789bcdf") and the same properties (stable, changes with the template and with
 // collisionCount), but are not byte-identical to a real cluster's.
 
 const SAFE_ALPHANUMS = 'bcdfghjklmnpqrstvwxz2456789';

@@ -266,6 +266,21 @@ describe('Deployment controller', () => {
     expect(replacement.spec!.replicas).toBe(1);
   });
 
+  it('copies a ReplicaSet ReplicaFailure condition to the Deployment, and drops it when it clears', async () => {
+    const sim = new Sim([deployment('web', 1)]);
+    await sim.settle();
+    const rs = sim.replicaSets()[0]!;
+    const client = sim.cluster.client<RS>({ group: 'apps', version: 'v1', plural: 'replicasets', namespaced: true, kind: 'ReplicaSet' });
+    const cond = { type: 'ReplicaFailure', status: 'True', reason: 'FailedCreate', message: 'pods "web-x" is forbidden: exceeded quota', lastTransitionTime: '2026-01-01T00:00:00Z' as unknown as Date };
+    await client.updateStatus({ ...rs, metadata: { ...rs.metadata, resourceVersion: undefined }, status: { replicas: 0, ...rs.status, conditions: [cond] } });
+    await sim.dc.reconcile('default/web');
+    expect(getCondition(sim.deployment().status, 'ReplicaFailure')).toEqual({ type: 'ReplicaFailure', status: 'True', reason: 'FailedCreate', message: 'pods "web-x" is forbidden: exceeded quota', lastUpdateTime: '2026-01-01T00:00:00Z', lastTransitionTime: '2026-01-01T00:00:00Z' });
+    const cur = sim.replicaSets()[0]!;
+    await client.updateStatus({ ...cur, status: { replicas: 0, ...cur.status, conditions: undefined } });
+    await sim.dc.reconcile('default/web');
+    expect(getCondition(sim.deployment().status, 'ReplicaFailure')).toBeUndefined();
+  });
+
   it('an empty selector only warns', async () => {
     const sim = new Sim([deployment('web', 1, { selector: {} })]);
     await sim.settle();

@@ -7,7 +7,7 @@
 // writes twice (e.g. a revision bump, then status) does not conflict with itself.
 
 import type { V1Deployment, V1DeploymentStatus, V1ReplicaSet } from '@kubernetes/client-node';
-import { isAlreadyExists, isNotFound, type Clock, type EventRecorder, type KubeObject, type ResourceClient } from '../../client/types.js';
+import { isAlreadyExists, isNotFound, timeOf, type Clock, type EventRecorder, type KubeObject, type ResourceClient } from '../../client/types.js';
 import { withKind } from '../common/batch.js';
 import { controllerRefOf, newControllerRef } from '../common/owners.js';
 import {
@@ -371,7 +371,7 @@ export class DeploymentSync {
     const cond = getCondition(status, PROGRESSING);
     if (!hasProgressDeadline(d) || !cond) return undefined;
     if (deploymentComplete(d, status) || cond.reason === REASONS.timedOut) return undefined;
-    const from = Date.parse(String(cond.lastUpdateTime));
+    const from = timeOf(cond.lastUpdateTime) ?? this.now;
     const after = from + (d.spec!.progressDeadlineSeconds ?? 0) * 1000 - this.now;
     return after < 1000 ? 1000 : after + 1000;
   }

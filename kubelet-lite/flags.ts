@@ -32,6 +32,8 @@ run-seconds, exit-code, stop-seconds, in seconds):
   --start-delay D           first sight → containers running (default 1s)
   --ready-delay D           container start → ready (default 1s)
   --stop-delay D            time a container takes to stop on SIGTERM (default 1s)
+  --completion-run D        how long containers of OnFailure/Never pods (Jobs) run, then exit 0,
+                            unless annotated (default 5s)
   --backoff-base D          crash-loop back-off start (default 10s, doubling)
   --backoff-max D           crash-loop back-off cap (default 5m)
 
@@ -132,6 +134,7 @@ export function parseFlags(argv: readonly string[]): CliOptions {
         case '--start-delay': k.timing.startDelayMs = parseDuration(value); break;
         case '--ready-delay': k.timing.readyDelayMs = parseDuration(value); break;
         case '--stop-delay': k.timing.stopMs = parseDuration(value); break;
+        case '--completion-run': k.timing.completionRunMs = parseDuration(value); break;
         case '--backoff-base': k.timing.backoffBaseMs = parseDuration(value); break;
         case '--backoff-max': k.timing.backoffMaxMs = parseDuration(value); break;
         case '--lease-interval': k.intervals.leaseMs = parseDuration(value); break;

@@ -44,6 +44,11 @@ export interface PodTiming {
   readyDelayMs: number;
   /** How long a container runs before it exits; undefined = forever. */
   runMs: number | undefined;
+  /**
+   * How long the containers of a run-to-completion pod (restartPolicy OnFailure or Never: a Job's)
+   * run when no annotation says, so that `kubectl create job` completes in the simulation too.
+   */
+  completionRunMs?: number;
   exitCode: number;
   /** How long a container takes to stop on SIGTERM; past the grace period it is killed (137). */
   stopMs: number;
@@ -56,6 +61,7 @@ export const DEFAULT_TIMING: PodTiming = {
   startDelayMs: 1000,
   readyDelayMs: 1000,
   runMs: undefined,
+  completionRunMs: 5000,
   exitCode: 0,
   stopMs: 1000,
   backoffBaseMs: 10_000,
@@ -77,7 +83,7 @@ export function podTiming(pod: V1Pod, defaults: PodTiming): PodTiming {
     ...defaults,
     startDelayMs: seconds(ANNOTATIONS.startDelay) ?? defaults.startDelayMs,
     readyDelayMs: seconds(ANNOTATIONS.readyDelay) ?? defaults.readyDelayMs,
-    runMs: seconds(ANNOTATIONS.runSeconds) ?? defaults.runMs,
+    runMs: seconds(ANNOTATIONS.runSeconds) ?? (pod.spec?.restartPolicy === 'OnFailure' || pod.spec?.restartPolicy === 'Never' ? (defaults.completionRunMs ?? defaults.runMs) : defaults.runMs),
     exitCode,
     stopMs: seconds(ANNOTATIONS.stopSeconds) ?? defaults.stopMs,
   };

@@ -134,6 +134,63 @@ describe('reconcile loops across real processes', () => {
     expect(await ok(['get', 'job', 'once', '-o', 'jsonpath={.status.succeeded}'])).toBe('1');
   });
 
+  it('kill -9 of the scheduler with 50 pending pods: the restarted scheduler places every pod once, within node capacity', async () => {
+    await scheduler.kill('SIGKILL');
+    await ok(['create', 'deployment', 'burst', '--image=nginx', '--replicas=50']);
+    await until('50 pending pods', async () => ((await pods('app=burst')).length === 50 ? true : undefined));
+    scheduler.start();
+    await new Promise((r) => setTimeout(r, 300));
+    await scheduler.kill('SIGKILL'); // again, while it is binding
+    scheduler.start();
+    const placed = await until('50 running pods', async () => {
+      const ps = (await pods('app=burst')).filter((p) => p.status.phase === 'Running' && !p.metadata.deletionTimestamp);
+      return ps.length === 50 ? ps : undefined;
+    });
+    // Each pod bound exactly once (the binding subresource refuses a second node), and no node over max-pods.
+    const perNode = new Map<string, number>();
+    for (const p of placed) perNode.set(p.spec.nodeName!, (perNode.get(p.spec.nodeName!) ?? 0) + 1);
+    expect([...perNode.values()].reduce((a, b) => a + b, 0)).toBe(50);
+    for (const n of perNode.values()) expect(n).toBeLessThanOrEqual(110);
+    await ok(['delete', 'deployment', 'burst']);
+  });
+
+  it('kill -9 of kubelet-lite: after a restart its nodes and pods carry on', async () => {
+    await kubelet.kill('SIGKILL');
+    await ok(['scale', 'deployment', 'web', '--replicas=12']);
+    kubelet.start();
+    await until('12 ready pods after the kubelet restart', async () => {
+      const ps = (await pods('app=web')).filter((p) => !p.metadata.deletionTimestamp && isReady(p));
+      return ps.length === 12 ? true : undefined;
+    });
+    await ok(['scale', 'deployment', 'web', '--replicas=10']);
+  });
+
+  it('two controller-managers: only the leader acts; kill it and the other takes over', async () => {
+    const second = new ComponentProcess('controller-manager', [...controllerManager.args]);
+    second.start();
+    try {
+      const holder = async () => (await json<{ spec?: { holderIdentity?: string } }>('/apis/coordination.k8s.io/v1/namespaces/kube-system/leases/kube-controller-manager')).spec?.holderIdentity;
+      const first = await until('a lease holder', async () => (await holder()) || undefined);
+      await new Promise((r) => setTimeout(r, 1000));
+      expect(await holder()).toBe(first); // the newcomer waits
+      await controllerManager.kill('SIGKILL');
+      const next = await until('a new lease holder', async () => {
+        const h = await holder();
+        return h && h !== first ? h : undefined;
+      }, 30_000);
+      expect(next).not.toBe(first);
+      // The new leader acts: a scale-up is carried out.
+      await ok(['scale', 'deployment', 'web', '--replicas=11']);
+      await until('11 ready pods under the new leader', async () => {
+        const ps = (await pods('app=web')).filter((p) => !p.metadata.deletionTimestamp && isReady(p));
+        return ps.length === 11 ? true : undefined;
+      });
+    } finally {
+      // The survivor stays as "the" controller-manager for the tests after this one.
+      controllerManager = second;
+    }
+  });
+
   it('deleting the Deployment removes its ReplicaSets and pods (garbage collector)', async () => {
     await ok(['delete', 'deployment', 'web']);
     await until('no ReplicaSets and no pods of web', async () => {

@@ -9,7 +9,7 @@
 //   4. requeue when a ready pod will turn available after minReadySeconds
 
 import type { V1Pod, V1ReplicaSet } from '@kubernetes/client-node';
-import { isNotFound, objectKey, RESOURCES, splitKey, type ClientSet, type Clock, type EventRecorder, type KubeObject } from '../../client/types.js';
+import { isConflict, isNotFound, objectKey, RESOURCES, splitKey, type ClientSet, type Clock, type EventRecorder, type KubeObject } from '../../client/types.js';
 import { slowStartBatch, withKind } from '../common/batch.js';
 import { claimObjects } from '../common/claim.js';
 import type { Controller, ReconcileResult } from '../common/controller.js';
@@ -229,7 +229,15 @@ export function createReplicaSetController(cs: ClientSet, opts: ReplicaSetContro
     const now = clock.now();
     const status = calculateStatus(rs, owned, manageError, now);
     if (!statusEqual(rs.status, status)) {
-      await rsClient.updateStatus({ ...rs, status });
+      try {
+        await rsClient.updateStatus({ ...rs, status });
+      } catch (err) {
+        // The cache was behind (e.g. the Deployment just scaled us): like Kubernetes'
+        // updateReplicaSetStatus, re-read once and put the same status on the fresh object.
+        if (!isConflict(err)) throw err;
+        const fresh = await rsClient.get(rs.metadata.namespace, rs.metadata.name ?? '');
+        await rsClient.updateStatus({ ...fresh, status });
+      }
     }
     if (failure !== undefined) throw failure;
 

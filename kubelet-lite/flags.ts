@@ -1,6 +1,7 @@
 // kubelet-lite's own command line (--kubeconfig and --server belong to client/flags.ts).
 // Durations take Go's form ("500ms", "1.5s", "2m") or plain seconds ("1.5").
 
+import { parseDuration as parseGoDuration } from '../client/duration.js';
 import { FlagError } from '../client/flags.js';
 import { DEFAULT_KUBELET_OPTIONS, type KubeletOptions } from './kubelet.js';
 import { parseLabels, parseTaints, quantityBytes } from './node-status.js';
@@ -60,21 +61,13 @@ export interface CliOptions {
   help: boolean;
 }
 
-/** "500ms", "1.5s", "2m", "1h", "1m30s" or plain seconds, in milliseconds. */
+/** "500ms", "1.5s", "2m", "1h", "1m30s" (Go's form) or plain seconds, in milliseconds. */
 export function parseDuration(s: string): number {
   const t = s.trim();
   if (/^\d+(\.\d+)?$/.test(t)) return Math.round(Number(t) * 1000);
-  const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-  let total = 0;
-  let rest = t;
-  if (!rest) throw new FlagError(`invalid duration "${s}"`);
-  while (rest) {
-    const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)/.exec(rest);
-    if (!m) throw new FlagError(`invalid duration "${s}"`);
-    total += Number(m[1]) * units[m[2]!]!;
-    rest = rest.slice(m[0].length);
-  }
-  return Math.round(total);
+  const ms = parseGoDuration(t);
+  if (ms === undefined || t === '') throw new FlagError(`invalid duration "${s}"`);
+  return Math.round(ms);
 }
 
 function goArch(arch: string): string {

@@ -8,8 +8,8 @@
 // /healthz answers "ok" while the process runs; /metrics gives per-node gauges and counters.
 
 import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
 import { clientConfigFromArgs, createClientSet, FlagError, stderrLogger } from '../client/index.js';
+import { startHealthServer } from '../client/health-server.js';
 import { HELP, parseFlags } from './flags.js';
 import { Kubelet } from './kubelet.js';
 
@@ -36,24 +36,8 @@ async function main(): Promise<void> {
   const cs = createClientSet(config, { log });
   const kubelet = new Kubelet(cs, { ...cli.kubelet, bootID: randomUUID() }, { clock: { now: () => Date.now() }, log: (m) => log.info(m) });
 
-  let server: Server | undefined;
-  if (cli.port > 0) {
-    server = createServer((req, res) => {
-      const path = (req.url ?? '/').split('?')[0];
-      if (path === '/healthz' || path === '/livez' || path === '/readyz') {
-        res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
-      } else if (path === '/metrics') {
-        res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(kubelet.metrics());
-      } else {
-        res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
-      }
-    });
-    await new Promise<void>((resolve, reject) => {
-      server!.once('error', reject);
-      server!.listen(cli.port, '127.0.0.1', () => resolve());
-    });
-    log.info(`serving /healthz and /metrics on 127.0.0.1:${cli.port}`);
-  }
+  const server = await startHealthServer({ port: cli.port, metrics: { metrics: () => kubelet.metrics(), contentType: 'text/plain; version=0.0.4' } });
+  if (server) log.info(`serving /healthz and /metrics on 127.0.0.1:${cli.port}`);
 
   process.on('SIGUSR1', () => {
     const n = kubelet.failNext();

@@ -2,7 +2,10 @@
 // (--kubeconfig and --server belong to client/flags.ts). Durations take Go's form ("15s", "1m30s",
 // "500ms") as kube-scheduler's flags do.
 
+import { parseDuration } from '../client/duration.js';
 import { FlagError } from '../client/flags.js';
+
+export { parseDuration };
 
 export interface SchedulerFlags {
   leaderElect: boolean;
@@ -45,24 +48,6 @@ Serving and logs:
   --log-level LEVEL                          pino level (default info)
   -h, --help                                 this text
 `;
-
-const UNITS: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-
-/** Go's time.ParseDuration, in milliseconds ("1m30s" → 90000); undefined when malformed. */
-export function parseDuration(s: string): number | undefined {
-  if (s === '0') return 0;
-  const re = /(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)/y;
-  let total = 0;
-  let i = 0;
-  while (i < s.length) {
-    re.lastIndex = i;
-    const m = re.exec(s);
-    if (!m) return undefined;
-    total += Number(m[1]) * UNITS[m[2]!]!;
-    i = re.lastIndex;
-  }
-  return i === 0 ? undefined : total;
-}
 
 export function parseSchedulerFlags(argv: readonly string[]): SchedulerFlags {
   const f: SchedulerFlags = {

@@ -9,9 +9,9 @@
 // it loses it, since its cache may then disagree with the new leader's decisions. SIGTERM releases
 // the Lease and exits 0.
 
-import { createServer, type Server } from 'node:http';
 import { pino } from 'pino';
 import { clientConfigFromArgs, createClientSet, FlagError, LeaderElector, RESOURCES, type Lease, type Logger } from '../client/index.js';
+import { startHealthServer } from '../client/health-server.js';
 import { HELP, parseSchedulerFlags } from './flags.js';
 import { schedulerMetrics } from './metrics.js';
 import { createScheduler } from './scheduler.js';
@@ -48,28 +48,8 @@ async function main(): Promise<void> {
   cs.start();
 
   let leading = !flags.leaderElect;
-  let server: Server | undefined;
-  if (flags.port > 0) {
-    const registry = schedulerMetrics(() => scheduler.stats(), () => leading);
-    server = createServer((req, res) => {
-      const path = (req.url ?? '/').split('?')[0];
-      if (path === '/healthz' || path === '/livez' || path === '/readyz') {
-        res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
-      } else if (path === '/metrics') {
-        registry.metrics().then(
-          (text) => res.writeHead(200, { 'content-type': registry.contentType }).end(text),
-          (err: unknown) => res.writeHead(500, { 'content-type': 'text/plain' }).end(String(err)),
-        );
-      } else {
-        res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
-      }
-    });
-    await new Promise<void>((resolve, reject) => {
-      server!.once('error', reject);
-      server!.listen(flags.port, flags.bindAddress, () => resolve());
-    });
-    logger.info({ address: `${flags.bindAddress}:${flags.port}` }, 'serving /healthz and /metrics');
-  }
+  const server = await startHealthServer({ port: flags.port, bindAddress: flags.bindAddress, metrics: schedulerMetrics(() => scheduler.stats(), () => leading) });
+  if (server) logger.info({ address: `${flags.bindAddress}:${flags.port}` }, 'serving /healthz and /metrics');
 
   const shutdown = new AbortController();
   let stopping = false;

@@ -2,9 +2,9 @@
 // things (--kubeconfig and --server belong to client/flags.ts). Durations take Go's form ("40s").
 
 import { FlagError } from '../client/flags.js';
-import { parseDuration } from '../scheduler/flags.js';
+import { parseDuration } from '../client/duration.js';
 
-export const ALL_CONTROLLERS = ['replicaset', 'deployment', 'garbagecollector', 'namespace', 'nodelifecycle', 'endpoints', 'job'] as const;
+export const ALL_CONTROLLERS = ['replicaset', 'deployment', 'garbagecollector', 'namespace', 'nodelifecycle', 'endpoints', 'job', 'daemonset', 'statefulset'] as const;
 export type ControllerName = (typeof ALL_CONTROLLERS)[number];
 
 export interface ControllerManagerFlags {

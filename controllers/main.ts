@@ -9,7 +9,6 @@
 // and exits (status 1) when it loses it: its caches and expectations may disagree with the new
 // leader's writes, and a restart is the simple way to start clean. SIGTERM releases the Lease.
 
-import { createServer, type Server } from 'node:http';
 import { pino } from 'pino';
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import {
@@ -26,7 +25,9 @@ import {
   type RestClientSet,
   type WorkQueue,
 } from '../client/index.js';
+import { startHealthServer } from '../client/health-server.js';
 import type { Controller } from './common/controller.js';
+import { createDaemonSetController } from './daemonset/controller.js';
 import { createDeploymentController } from './deployment/controller.js';
 import { EndpointsController } from './endpoints/controller.js';
 import { HELP, parseControllerManagerFlags, type ControllerManagerFlags, type ControllerName } from './flags.js';
@@ -35,6 +36,7 @@ import { JobController } from './job/controller.js';
 import { NamespaceController } from './namespace/controller.js';
 import { NodeLifecycleController } from './nodelifecycle/controller.js';
 import { createReplicaSetController } from './replicaset/controller.js';
+import { createStatefulSetController } from './statefulset/controller.js';
 
 /** Builds the controllers the flags turn on. */
 function buildControllers(cs: RestClientSet, flags: ControllerManagerFlags): Controller[] {
@@ -54,6 +56,8 @@ function buildControllers(cs: RestClientSet, flags: ControllerManagerFlags): Con
     nodelifecycle: () => new NodeLifecycleController(cs, { nodeMonitorGracePeriodMs: flags.nodeMonitorGracePeriodMs, defaultTolerationSeconds: flags.defaultTolerationSeconds }),
     endpoints: () => new EndpointsController(cs),
     job: () => new JobController(cs),
+    daemonset: () => createDaemonSetController(cs),
+    statefulset: () => createStatefulSetController(cs),
   };
   return flags.controllers.map((name) => make[name]());
 }
@@ -130,27 +134,8 @@ async function main(): Promise<void> {
   // Informers start (and sync) before the election, so a new leader starts with warm caches.
   cs.start();
 
-  let server: Server | undefined;
-  if (flags.port > 0) {
-    server = createServer((req, res) => {
-      const path = (req.url ?? '/').split('?')[0];
-      if (path === '/healthz' || path === '/livez' || path === '/readyz') {
-        res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
-      } else if (path === '/metrics') {
-        registry.metrics().then(
-          (text) => res.writeHead(200, { 'content-type': registry.contentType }).end(text),
-          (err: unknown) => res.writeHead(500, { 'content-type': 'text/plain' }).end(String(err)),
-        );
-      } else {
-        res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
-      }
-    });
-    await new Promise<void>((resolve, reject) => {
-      server!.once('error', reject);
-      server!.listen(flags.port, flags.bindAddress, () => resolve());
-    });
-    logger.info({ address: `${flags.bindAddress}:${flags.port}` }, 'serving /healthz and /metrics');
-  }
+  const server = await startHealthServer({ port: flags.port, bindAddress: flags.bindAddress, metrics: registry });
+  if (server) logger.info({ address: `${flags.bindAddress}:${flags.port}` }, 'serving /healthz and /metrics');
 
   const shutdown = new AbortController();
   let stopping = false;

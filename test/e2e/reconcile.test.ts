@@ -79,6 +79,17 @@ describe('reconcile loops across real processes', () => {
     expect(await ok(['rollout', 'status', 'deployment/web', '--timeout=30s'])).toContain('successfully rolled out');
   });
 
+  it('a Service gets Endpoints with the ready pods behind it', async () => {
+    await ok(['expose', 'deployment', 'web', '--port=80', '--target-port=8080']);
+    const subsets = await until('10 ready addresses', async () => {
+      const ep = await json<{ subsets?: { addresses?: { ip: string; targetRef?: { kind: string } }[]; ports?: { port: number; protocol: string }[] }[] }>('/api/v1/namespaces/default/endpoints/web');
+      const addresses = (ep.subsets ?? []).flatMap((s) => s.addresses ?? []);
+      return addresses.length === 10 ? ep.subsets! : undefined;
+    });
+    expect(subsets.flatMap((s) => s.ports ?? [])).toEqual([{ port: 8080, protocol: 'TCP' }]);
+    expect(subsets.flatMap((s) => s.addresses ?? []).every((a) => a.targetRef?.kind === 'Pod' && /^10\.244\./.test(a.ip))).toBe(true);
+  });
+
   it('a rolling update stays within maxSurge and maxUnavailable, survives kill -9 of the controller-manager, and rolls back', async () => {
     // Defaults: maxSurge 25% of 10 → 3 (rounded up), maxUnavailable 25% → 2 (rounded down).
     let worstTotal = 0;

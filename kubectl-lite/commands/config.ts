@@ -1,0 +1,78 @@
+// kubectl config view | get-contexts | current-context | use-context: reading and switching the
+// kubeconfig's contexts. view hides secrets the way kubectl does unless --raw.
+
+import { writeFileSync } from 'node:fs';
+import { UsageError } from '../args.js';
+import { kubeconfigPath, readKubeconfigDoc, type KubeconfigDoc } from '../config.js';
+import type { Ctx } from '../context.js';
+import { formatColumns } from '../printer.js';
+import { toJson, toYaml } from '../output.js';
+import { stringify } from 'yaml';
+
+const SECRET_DATA = ['certificate-authority-data', 'client-certificate-data', 'client-key-data'];
+const SECRET_TEXT = ['token', 'password'];
+
+function redact(doc: KubeconfigDoc): KubeconfigDoc {
+  const copy = JSON.parse(JSON.stringify(doc)) as KubeconfigDoc;
+  for (const c of copy.clusters ?? []) for (const k of SECRET_DATA) if (c.cluster?.[k]) c.cluster[k] = 'DATA+OMITTED';
+  for (const u of copy.users ?? []) {
+    for (const k of SECRET_DATA) if (u.user?.[k]) u.user[k] = 'DATA+OMITTED';
+    for (const k of SECRET_TEXT) if (u.user?.[k]) u.user[k] = 'REDACTED';
+  }
+  return copy;
+}
+
+function minify(doc: KubeconfigDoc, contextName: string | undefined): KubeconfigDoc {
+  const ctx = doc.contexts?.find((c) => c.name === contextName);
+  if (!ctx) throw new UsageError('current-context must exist in order to minify');
+  return {
+    ...doc,
+    'current-context': ctx.name,
+    contexts: [ctx],
+    clusters: (doc.clusters ?? []).filter((c) => c.name === ctx.context?.cluster),
+    users: (doc.users ?? []).filter((u) => u.name === ctx.context?.user),
+  };
+}
+
+export async function run(ctx: Ctx, args: string[]): Promise<number> {
+  const [sub, ...rest] = args;
+  const path = kubeconfigPath(ctx.args);
+  const doc = readKubeconfigDoc(path);
+  switch (sub) {
+    case 'view': {
+      let view: KubeconfigDoc = { apiVersion: 'v1', kind: 'Config', preferences: {}, ...doc, clusters: doc.clusters ?? null, contexts: doc.contexts ?? null, users: doc.users ?? null } as KubeconfigDoc;
+      if (ctx.args.bool('minify')) view = minify(view, ctx.args.str('context') ?? doc['current-context']);
+      if (!ctx.args.bool('raw')) view = redact(view);
+      ctx.out(ctx.args.str('output') === 'json' ? toJson(view) : ctx.args.str('output') === 'yaml' ? toYaml(view) : stringify(view, { lineWidth: 0, indentSeq: false }));
+      return 0;
+    }
+    case 'current-context':
+      if (!doc['current-context']) throw new UsageError('current-context is not set');
+      ctx.out(doc['current-context'] + '\n');
+      return 0;
+    case 'get-contexts': {
+      const wanted = rest;
+      const contexts = (doc.contexts ?? []).filter((c) => wanted.length === 0 || wanted.includes(c.name));
+      for (const w of wanted) if (!contexts.some((c) => c.name === w)) throw new UsageError(`context ${w} not found`);
+      if (ctx.args.str('output') === 'name') {
+        for (const c of contexts) ctx.out(c.name + '\n');
+        return 0;
+      }
+      const lines = [['CURRENT', 'NAME', 'CLUSTER', 'AUTHINFO', 'NAMESPACE']];
+      for (const c of contexts) lines.push([c.name === doc['current-context'] ? '*' : '', c.name, c.context?.cluster ?? '', c.context?.user ?? '', c.context?.namespace ?? '']);
+      ctx.out(formatColumns(lines));
+      return 0;
+    }
+    case 'use-context': {
+      const name = rest[0];
+      if (!name) throw new UsageError('Unexpected args: []');
+      if (!(doc.contexts ?? []).some((c) => c.name === name)) throw new UsageError(`no context exists with the name: "${name}"`);
+      doc['current-context'] = name;
+      writeFileSync(path, stringify(doc, { lineWidth: 0, indentSeq: false }));
+      ctx.out(`Switched to context "${name}".\n`);
+      return 0;
+    }
+    default:
+      throw new UsageError(`unknown command "${sub ?? ''}" for "kubectl config"`);
+  }
+}

@@ -10,6 +10,12 @@ import { selectObjects, type KObj } from '../objects.js';
 
 const TYPES: Record<string, string> = { strategic: STRATEGIC, merge: MERGE, json: JSON_PATCH };
 
+/** What a patch can change: everything but status and the bookkeeping the server rewrites on every write. */
+function comparable(o: KObj): unknown {
+  const { resourceVersion: _rv, managedFields: _mf, generation: _g, ...metadata } = o.metadata;
+  return { ...o, metadata, status: undefined };
+}
+
 export async function run(ctx: Ctx, args: string[]): Promise<number> {
   const text = ctx.args.str('patch');
   if (!text) throw new UsageError('must specify -p to patch');
@@ -25,7 +31,7 @@ export async function run(ctx: Ctx, args: string[]): Promise<number> {
   for (const f of await selectObjects(ctx, args)) {
     if (type === 'strategic' && !isBuiltIn(f.r)) throw new UsageError(`strategic merge patch is not supported for ${kindGroup(f.r)}; use --type=merge`);
     const after = await ctx.api.call<KObj>('PATCH', resourcePath(f.r, f.obj.metadata.namespace, f.obj.metadata.name), { body, contentType, query: { fieldManager: 'kubectl-patch' } });
-    const changed = after.metadata.resourceVersion !== f.obj.metadata.resourceVersion;
+    const changed = JSON.stringify(comparable(after)) !== JSON.stringify(comparable(f.obj));
     ctx.out(`${kindGroup(f.r)}/${f.obj.metadata.name} patched${changed ? '' : ' (no change)'}\n`);
   }
   return 0;

@@ -18,13 +18,13 @@
 //
 // All children are killed and temp dirs removed on exit, on error and on Ctrl-C.
 
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import http from 'node:http';
-import { createServer } from 'node:net';
-import { cpus, tmpdir } from 'node:os';
+import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { call, makeTempDir, removeTempDir, runBenchmark, sleep, startApiserver, startStore, type Child, type Reply } from './processes.js';
+import { percentile } from './stats.js';
 
 // dist/bench/apiserver.js -> the repository root.
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -91,193 +91,17 @@ function parseArgs(argv: string[]): Options {
   return o;
 }
 
-// ---------------------------------------------------------------------------------------------
-// Processes and cleanup
-
-const children = new Set<ChildProcess>();
-const tempDirs = new Set<string>();
-
-function cleanup(): void {
-  for (const p of children) {
-    if (p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
-  }
-  children.clear();
-  for (const d of tempDirs) rmSync(d, { recursive: true, force: true });
-  tempDirs.clear();
-}
-
-process.once('exit', cleanup);
-for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-  process.once(sig, () => {
-    process.stderr.write(`\n${sig}: stopping children and removing temp dirs\n`);
-    cleanup();
-    process.exit(130);
-  });
-}
-
-/** A child process whose output tail we keep, and whose unexpected death we notice. */
-class Child {
-  readonly proc: ChildProcess;
-  private out = '';
-  private stopping = false;
-  died: string | undefined;
-
-  constructor(
-    readonly name: string,
-    cmd: string,
-    args: string[],
-  ) {
-    this.proc = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    children.add(this.proc);
-    const keep = (b: Buffer) => {
-      this.out = (this.out + b.toString()).slice(-64_000);
-    };
-    this.proc.stdout!.on('data', keep);
-    this.proc.stderr!.on('data', keep);
-    this.proc.once('exit', (code, signal) => {
-      children.delete(this.proc);
-      if (!this.stopping) {
-        this.died = `${name} exited unexpectedly (code ${code}, signal ${signal})`;
-        process.stderr.write(`[bench] ${this.died}; last output:\n${this.tail(4000)}\n`);
-      }
-    });
-  }
-
-  get pid(): number {
-    return this.proc.pid!;
-  }
-
-  get alive(): boolean {
-    return this.proc.exitCode === null && this.proc.signalCode === null;
-  }
-
-  tail(n = 3000): string {
-    return this.out.slice(-n);
-  }
-
-  /** Resident set size in MiB, from /proc (undefined when not on Linux or gone). */
-  rssMiB(): number | undefined {
-    try {
-      const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${this.pid}/status`, 'utf8'));
-      return m ? Number(m[1]) / 1024 : undefined;
-    } catch {
-      return undefined;
-    }
-  }
-
-  /** CPU time (user + system) in seconds so far, from /proc; assumes the usual 100 ticks a second. */
-  cpuSeconds(): number | undefined {
-    try {
-      const stat = readFileSync(`/proc/${this.pid}/stat`, 'utf8');
-      // Fields after "pid (comm)": state is [0], utime [11], stime [12].
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      return (Number(fields[11]) + Number(fields[12])) / 100;
-    } catch {
-      return undefined;
-    }
-  }
-
-  async stop(): Promise<void> {
-    this.stopping = true;
-    if (!this.alive) return;
-    const gone = new Promise<void>((r) => this.proc.once('exit', () => r()));
-    this.proc.kill('SIGKILL');
-    await gone;
-  }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const srv = createServer();
-    srv.once('error', rej);
-    srv.listen(0, '127.0.0.1', () => {
-      const a = srv.address();
-      const port = typeof a === 'object' && a ? a.port : 0;
-      srv.close(() => res(port));
-    });
-  });
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function waitFor(what: string, child: Child, probe: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (!child.alive) throw new Error(`${what}: ${child.name} exited:\n${child.tail()}`);
-    try {
-      if (await probe()) return;
-    } catch {
-      /* not up yet */
-    }
-    if (Date.now() > deadline) throw new Error(`${what}: not ready after ${timeoutMs} ms:\n${child.tail()}`);
-    await sleep(100);
-  }
-}
-
-/** A 1-member store (same flags for both programs) and one apiserver in front of it. */
+/** A 1-member store (store-server or etcd) and one apiserver in front of it. */
 async function startControlPlane(kind: StoreKind): Promise<{ store: Child; apiserver: Child; port: number; dir: string }> {
-  const dir = mkdtempSync(join(tmpdir(), `bench-apiserver-${kind}-`));
-  tempDirs.add(dir);
-  const clientPort = await freePort();
-  const peerPort = await freePort();
-  const clientUrl = `http://127.0.0.1:${clientPort}`;
-  const peerUrl = `http://127.0.0.1:${peerPort}`;
-  const storeArgs = [
-    '--name=m1',
-    `--data-dir=${join(dir, 'm1')}`,
-    `--listen-client-urls=${clientUrl}`,
-    `--advertise-client-urls=${clientUrl}`,
-    `--listen-peer-urls=${peerUrl}`,
-    `--initial-advertise-peer-urls=${peerUrl}`,
-    `--initial-cluster=m1=${peerUrl}`,
-    '--initial-cluster-state=new',
-  ];
-  const store = kind === 'etcd' ? new Child('etcd', ETCD, storeArgs) : new Child('store-server', process.execPath, [STORE_SERVER, ...storeArgs]);
-  await waitFor(`${kind} health`, store, async () => {
-    const r = await fetch(`${clientUrl}/health`, { signal: AbortSignal.timeout(1000) });
-    return r.ok && ((await r.json()) as { health?: string }).health === 'true';
-  });
-  const port = await freePort();
-  const apiserver = new Child('apiserver', process.execPath, [APISERVER, '--store-endpoints', clientUrl, '--port', String(port), '--log-level', 'warn']);
-  await waitFor('apiserver readiness', apiserver, async () => {
-    const r = await fetch(`http://127.0.0.1:${port}/readyz`, { signal: AbortSignal.timeout(1000) });
-    if (!r.ok) return false;
-    const ns = await fetch(`http://127.0.0.1:${port}/api/v1/namespaces/default`, { signal: AbortSignal.timeout(1000) });
-    return ns.ok;
-  });
+  const dir = makeTempDir(`bench-apiserver-${kind}-`);
+  const dataDir = join(dir, 'm1');
+  const { store, clientUrl } = kind === 'etcd' ? await startStore('etcd', ETCD, [], dataDir) : await startStore('store-server', process.execPath, [STORE_SERVER], dataDir);
+  const { apiserver, port } = await startApiserver(APISERVER, clientUrl);
   return { store, apiserver, port, dir };
 }
 
 // ---------------------------------------------------------------------------------------------
 // HTTP
-
-interface Reply {
-  /** 0: no HTTP response (connection error, timeout). */
-  status: number;
-  body: Buffer;
-  ms: number;
-  error?: string;
-}
-
-function call(agent: http.Agent, port: number, method: string, path: string, body?: string, timeoutMs = 120_000): Promise<Reply> {
-  return new Promise((res) => {
-    const t0 = performance.now();
-    const headers: http.OutgoingHttpHeaders = { Accept: 'application/json' };
-    if (body !== undefined) {
-      headers['Content-Type'] = 'application/json';
-      headers['Content-Length'] = Buffer.byteLength(body);
-    }
-    const req = http.request({ host: '127.0.0.1', port, method, path, agent, headers }, (r) => {
-      const chunks: Buffer[] = [];
-      r.on('data', (c: Buffer) => chunks.push(c));
-      r.on('end', () => res({ status: r.statusCode ?? 0, body: Buffer.concat(chunks), ms: performance.now() - t0 }));
-      r.on('error', (e) => res({ status: 0, body: Buffer.alloc(0), ms: performance.now() - t0, error: e.message }));
-    });
-    req.setTimeout(timeoutMs, () => req.destroy(new Error(`no answer in ${timeoutMs} ms`)));
-    req.on('error', (e) => res({ status: 0, body: Buffer.alloc(0), ms: performance.now() - t0, error: e.message }));
-    req.end(body);
-  });
-}
 
 /** Error bookkeeping: counts by status, and the first few bodies of each. */
 class Errors {
@@ -312,11 +136,6 @@ async function pool(n: number, concurrency: number, fn: (i: number) => Promise<v
     while (next < n) await fn(next++);
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, n) }, worker));
-}
-
-function percentile(sorted: number[], p: number): number | undefined {
-  if (sorted.length === 0) return undefined;
-  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
 const POD = JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { generateName: 'bench-' }, spec: { containers: [{ name: 'c', image: 'busybox' }] } });
@@ -568,8 +387,7 @@ async function runOn(kind: StoreKind, o: Options): Promise<RunResult> {
   } finally {
     await cp.apiserver.stop();
     await cp.store.stop();
-    rmSync(cp.dir, { recursive: true, force: true });
-    tempDirs.delete(cp.dir);
+    removeTempDir(cp.dir);
   }
   process.stderr.write(`[bench] ${kind}: done in ${((Date.now() - t0) / 1000).toFixed(0)} s\n`);
   return { figures, notes };
@@ -686,14 +504,4 @@ async function main(): Promise<void> {
   printTable(o, results);
 }
 
-main().then(
-  () => {
-    cleanup();
-    process.exit(0);
-  },
-  (e: unknown) => {
-    process.stderr.write(`bench: ${e instanceof Error ? e.message : String(e)}\n`);
-    cleanup();
-    process.exit(1);
-  },
-);
+runBenchmark(main);

@@ -27,13 +27,13 @@
 //
 // All children are killed and temp dirs removed on exit, on error, and on Ctrl-C/SIGTERM/SIGHUP.
 
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import http from 'node:http';
-import { createServer } from 'node:net';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { call, Child, type ChildOptions, makeTempDir, runBenchmark, sleep, startApiserver, startStore } from './processes.js';
+import { percentile, sorted } from './stats.js';
 
 // dist/bench/e2e.js -> the repository root.
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -101,184 +101,6 @@ function parseArgs(argv: string[]): Options {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Processes and cleanup
-
-const children = new Set<ChildProcess>();
-const tempDirs = new Set<string>();
-
-function cleanup(): void {
-  for (const p of children) {
-    if (p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
-  }
-  children.clear();
-  for (const d of tempDirs) rmSync(d, { recursive: true, force: true });
-  tempDirs.clear();
-}
-
-process.once('exit', cleanup);
-for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-  process.once(sig, () => {
-    process.stderr.write(`\n${sig}: stopping children and removing temp dirs\n`);
-    cleanup();
-    process.exit(130);
-  });
-}
-
-type Level = 'warn' | 'error';
-
-/**
- * A child process: its output tail, its warning and error lines (pino JSON levels 40/50+ on stdout,
- * or kubelet-lite's "<time> W|E component:" lines, or anything else that looks like a crash), its
- * CPU time and RSS from /proc, and whether it died.
- */
-class Child {
-  readonly proc: ChildProcess;
-  private out = '';
-  private partial = '';
-  private stopping = false;
-  readonly counts: Record<Level, number> = { warn: 0, error: 0 };
-  private readonly kinds = new Map<string, { n: number; first: string }>();
-  died: string | undefined;
-
-  constructor(
-    readonly name: string,
-    args: string[],
-  ) {
-    this.proc = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    children.add(this.proc);
-    const take = (b: Buffer) => {
-      const s = b.toString();
-      this.out = (this.out + s).slice(-64_000);
-      const text = this.partial + s;
-      const lines = text.split('\n');
-      this.partial = lines.pop()!.slice(-100_000);
-      for (const l of lines) this.line(l);
-    };
-    this.proc.stdout!.on('data', take);
-    this.proc.stderr!.on('data', take);
-    this.proc.once('exit', (code, signal) => {
-      children.delete(this.proc);
-      if (!this.stopping) {
-        this.died = `${name} exited unexpectedly (code ${code}, signal ${signal})`;
-        process.stderr.write(`[bench] ${this.died}; last output:\n${this.tail(4000)}\n`);
-      }
-    });
-  }
-
-  private line(l: string): void {
-    if (l.trim() === '') return;
-    let level: Level | undefined;
-    const pino = /^\{.*"level":(\d+)/.exec(l);
-    if (pino) {
-      const n = Number(pino[1]);
-      level = n >= 50 ? 'error' : n >= 40 ? 'warn' : undefined;
-    } else if (/^\S+ W /.test(l)) level = 'warn';
-    else if (/^\S+ E /.test(l)) level = 'error';
-    else if (/^\S+ I /.test(l)) level = undefined;
-    // Fastify's deprecation notice comes with every apiserver start: not news.
-    else if (l.includes('FSTDEP') || l.includes('--trace-warnings')) level = undefined;
-    else if (/warning/i.test(l)) level = 'warn';
-    else if (/error|exception|fatal|unhandled/i.test(l)) level = 'error';
-    if (level === undefined) return;
-    this.counts[level]++;
-    // Grouped by message, quoted names and numbers blanked, so one repeated warning is one entry.
-    const msg = pino ? (/"msg":"((?:[^"\\]|\\.)*)"/.exec(l)?.[1] ?? l) : l.replace(/^\S+ /, '');
-    const key = `${level}: ${msg.replace(/\\?"[^"\\]*\\?"/g, '"…"').replace(/\d+/g, '#').slice(0, 300)}`;
-    const seen = this.kinds.get(key);
-    if (seen) seen.n++;
-    else if (this.kinds.size < 20) this.kinds.set(key, { n: 1, first: l.slice(0, 400) });
-  }
-
-  /** The warning and error lines, grouped: count and the first of each kind. */
-  summary(): string {
-    return [...this.kinds.values()]
-      .sort((a, b) => b.n - a.n)
-      .slice(0, 6)
-      .map((k) => `${k.n}× ${k.first}`)
-      .join('\n');
-  }
-
-  get pid(): number {
-    return this.proc.pid!;
-  }
-
-  get alive(): boolean {
-    return this.proc.exitCode === null && this.proc.signalCode === null;
-  }
-
-  tail(n = 3000): string {
-    return this.out.slice(-n);
-  }
-
-  rssMiB(): number | undefined {
-    try {
-      const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${this.pid}/status`, 'utf8'));
-      return m ? Number(m[1]) / 1024 : undefined;
-    } catch {
-      return undefined;
-    }
-  }
-
-  /** user + system CPU seconds so far (100 clock ticks a second, as on every usual Linux). */
-  cpuSeconds(): number | undefined {
-    try {
-      const stat = readFileSync(`/proc/${this.pid}/stat`, 'utf8');
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      return (Number(f[11]) + Number(f[12])) / 100;
-    } catch {
-      return undefined;
-    }
-  }
-
-  /** The same for the main (JavaScript) thread alone: near 1 s a second, the process is saturated. */
-  mainThreadSeconds(): number | undefined {
-    try {
-      const stat = readFileSync(`/proc/${this.pid}/task/${this.pid}/stat`, 'utf8');
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      return (Number(f[11]) + Number(f[12])) / 100;
-    } catch {
-      return undefined;
-    }
-  }
-
-  async stop(): Promise<void> {
-    this.stopping = true;
-    if (!this.alive) return;
-    const gone = new Promise<void>((r) => this.proc.once('exit', () => r()));
-    this.proc.kill('SIGKILL');
-    await gone;
-  }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const srv = createServer();
-    srv.once('error', rej);
-    srv.listen(0, '127.0.0.1', () => {
-      const a = srv.address();
-      const port = typeof a === 'object' && a ? a.port : 0;
-      srv.close(() => res(port));
-    });
-  });
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function waitFor(what: string, child: Child, probe: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (!child.alive) throw new Error(`${what}: ${child.name} exited:\n${child.tail()}`);
-    try {
-      if (await probe()) return;
-    } catch {
-      /* not up yet */
-    }
-    if (Date.now() > deadline) throw new Error(`${what}: not ready after ${timeoutMs} ms:\n${child.tail()}`);
-    await sleep(100);
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
 // The API, as plain JSON over HTTP
 
 interface Condition {
@@ -303,24 +125,11 @@ interface List<T> {
 let apiPort = 0;
 const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
 
-function request(method: string, path: string, body?: unknown): Promise<{ status: number; text: string }> {
-  return new Promise((res, rej) => {
-    const payload = body === undefined ? undefined : JSON.stringify(body);
-    const headers: http.OutgoingHttpHeaders = { Accept: 'application/json' };
-    if (payload !== undefined) {
-      headers['Content-Type'] = 'application/json';
-      headers['Content-Length'] = Buffer.byteLength(payload);
-    }
-    const req = http.request({ host: '127.0.0.1', port: apiPort, method, path, agent, headers }, (r) => {
-      const chunks: Buffer[] = [];
-      r.on('data', (c: Buffer) => chunks.push(c));
-      r.on('end', () => res({ status: r.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
-      r.on('error', rej);
-    });
-    req.setTimeout(60_000, () => req.destroy(new Error(`${method} ${path}: no answer in 60 s`)));
-    req.on('error', rej);
-    req.end(payload);
-  });
+/** A JSON request to the apiserver that throws when there is no answer at all. */
+async function request(method: string, path: string, body?: unknown): Promise<{ status: number; text: string }> {
+  const r = await call(agent, apiPort, method, path, body === undefined ? undefined : JSON.stringify(body), 60_000);
+  if (r.status === 0) throw new Error(`${method} ${path}: ${r.error ?? 'no response'}`);
+  return { status: r.status, text: r.body.toString('utf8') };
 }
 
 async function getJSON<T>(path: string): Promise<T> {
@@ -409,43 +218,22 @@ interface Cluster {
 }
 
 async function startCluster(o: Options): Promise<Cluster> {
-  const dir = mkdtempSync(join(tmpdir(), 'bench-e2e-'));
-  tempDirs.add(dir);
-  const clientUrl = `http://127.0.0.1:${await freePort()}`;
-  const peerUrl = `http://127.0.0.1:${await freePort()}`;
-  const store = new Child('store-server', [
-    BIN.store,
-    '--name=m1',
-    `--data-dir=${join(dir, 'm1')}`,
-    `--listen-client-urls=${clientUrl}`,
-    `--advertise-client-urls=${clientUrl}`,
-    `--listen-peer-urls=${peerUrl}`,
-    `--initial-advertise-peer-urls=${peerUrl}`,
-    `--initial-cluster=m1=${peerUrl}`,
-    '--initial-cluster-state=new',
-  ]);
-  await waitFor('store-server health', store, async () => {
-    const r = await fetch(`${clientUrl}/health`, { signal: AbortSignal.timeout(1000) });
-    return r.ok && ((await r.json()) as { health?: string }).health === 'true';
-  });
-  apiPort = await freePort();
-  const apiserver = new Child('apiserver', [BIN.apiserver, '--store-endpoints', clientUrl, '--port', String(apiPort), '--log-level', 'warn']);
-  await waitFor('apiserver readiness', apiserver, async () => {
-    const r = await fetch(`http://127.0.0.1:${apiPort}/readyz`, { signal: AbortSignal.timeout(1000) });
-    if (!r.ok) return false;
-    const ns = await fetch(`http://127.0.0.1:${apiPort}/api/v1/namespaces/${NAMESPACE}`, { signal: AbortSignal.timeout(1000) });
-    return ns.ok;
-  });
+  const dir = makeTempDir('bench-e2e-');
+  // Every child counts its warning and error lines: the report lists them.
+  const logs: ChildOptions = { countLogLines: true };
+  const { store, clientUrl } = await startStore('store-server', process.execPath, [BIN.store], join(dir, 'm1'), logs);
+  const { apiserver, port } = await startApiserver(BIN.apiserver, clientUrl, logs);
+  apiPort = port;
   const server = ['--server', `http://127.0.0.1:${apiPort}`, '--port', '0'];
-  const controllers = new Child('controller-manager', [BIN.controllers, ...server, '--leader-elect=false']);
-  const scheduler = new Child('scheduler', [BIN.scheduler, ...server, '--leader-elect=false']);
+  const controllers = new Child('controller-manager', process.execPath, [BIN.controllers, ...server, '--leader-elect=false'], logs);
+  const scheduler = new Child('scheduler', process.execPath, [BIN.scheduler, ...server, '--leader-elect=false'], logs);
   const kubelets: Child[] = [];
   const per = Math.floor(o.nodes / o.kubelets);
   let first = 1;
   for (let k = 0; k < o.kubelets; k++) {
     const n = k < o.kubelets - 1 ? per : o.nodes - first + 1;
     const name = o.kubelets === 1 ? 'kubelet-lite' : `kubelet-lite[${first}-${first + n - 1}]`;
-    kubelets.push(new Child(name, [BIN.kubelet, ...server, '--nodes', String(n), '--first-index', String(first), '--start-delay', '0s', '--ready-delay', '0s']));
+    kubelets.push(new Child(name, process.execPath, [BIN.kubelet, ...server, '--nodes', String(n), '--first-index', String(first), '--start-delay', '0s', '--ready-delay', '0s'], logs));
     first += n;
   }
   return { store, apiserver, controllers, scheduler, kubelets, all: [store, apiserver, controllers, scheduler, ...kubelets] };
@@ -670,13 +458,6 @@ class PodWatch {
 
 // ---------------------------------------------------------------------------------------------
 // Figures
-
-function percentile(sorted: number[], p: number): number | undefined {
-  if (sorted.length === 0) return undefined;
-  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-
-const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
 
 function sec(ms: number | undefined, digits = 2): string {
   return ms === undefined || !Number.isFinite(ms) ? 'n/a' : `${(ms / 1000).toFixed(digits)} s`;
@@ -979,14 +760,4 @@ async function main(): Promise<void> {
   agent.destroy();
 }
 
-main().then(
-  () => {
-    cleanup();
-    process.exit(0);
-  },
-  (e: unknown) => {
-    process.stderr.write(`bench: ${e instanceof Error ? e.message : String(e)}\n`);
-    cleanup();
-    process.exit(1);
-  },
-);
+runBenchmark(main);

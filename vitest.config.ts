@@ -16,7 +16,7 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['store/**/*.test.ts', 'apiserver/**/*.test.ts', 'client/**/*.test.ts', 'controllers/**/*.test.ts', 'scheduler/**/*.test.ts', 'kubelet-lite/**/*.test.ts', 'kubectl-lite/**/*.test.ts'], exclude: ['**/node_modules/**', ...processTests] },
+        test: { name: 'unit', include: ['store/**/*.test.ts', 'apiserver/**/*.test.ts', 'client/**/*.test.ts', 'controllers/**/*.test.ts', 'scheduler/**/*.test.ts', 'kubelet-lite/**/*.test.ts', 'kubectl-lite/**/*.test.ts', 'cluster/**/*.test.ts'], exclude: ['**/node_modules/**', ...processTests] },
       },
       {
         extends: true,

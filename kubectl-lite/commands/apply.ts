@@ -11,17 +11,22 @@ import { readSources, type Manifest } from '../manifests.js';
 import { APPLY, dryRun, dryRunQuery, dryRunSuffix, isBuiltIn, patchContentType } from '../mutate.js';
 import type { KObj } from '../objects.js';
 import { threeWayPatch } from '../three-way.js';
+import { sortKeys } from '../output.js';
 
 export const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 
-/** The file's object with the annotation kubectl stores: the object itself, minus that annotation. */
-export function withLastApplied(obj: Manifest): Manifest {
+/**
+ * The file's object with the annotation kubectl stores: the object itself (namespace filled in,
+ * annotations minus this one, kept even when empty) as JSON with sorted keys, byte for byte what
+ * kubectl writes, so that kubectl and kubectl-lite each see the other's apply as unchanged.
+ */
+export function withLastApplied(obj: Manifest, namespace?: string): Manifest {
   const copy = JSON.parse(JSON.stringify(obj)) as Manifest;
+  if (namespace) copy.metadata.namespace = namespace;
   const annotations = { ...(copy.metadata.annotations ?? {}) };
   delete annotations[LAST_APPLIED];
   const bare = { ...copy, metadata: { ...copy.metadata, annotations } };
-  if (Object.keys(annotations).length === 0) delete (bare.metadata as { annotations?: unknown }).annotations;
-  copy.metadata.annotations = { ...annotations, [LAST_APPLIED]: JSON.stringify(bare) + '\n' };
+  copy.metadata.annotations = { ...annotations, [LAST_APPLIED]: JSON.stringify(sortKeys(bare)) + '\n' };
   return copy;
 }
 
@@ -53,7 +58,7 @@ export async function run(ctx: Ctx, args: string[]): Promise<number> {
         ctx.out(`${label} serverside-applied${dryRunSuffix(dry)}\n`);
         continue;
       }
-      const modified = withLastApplied(object);
+      const modified = withLastApplied(object, ns);
       let current: KObj | undefined;
       try {
         current = await ctx.api.call<KObj>('GET', resourcePath(r, ns, name));

@@ -5,6 +5,8 @@
 //     --listen-client-urls http://127.0.0.1:2379 --advertise-client-urls http://127.0.0.1:2379 \
 //     --listen-peer-urls http://127.0.0.1:2380 --initial-advertise-peer-urls http://127.0.0.1:2380 \
 //     --initial-cluster s1=http://127.0.0.1:2380
+//
+//   store-server snapshot restore FILE --name s1 --data-dir /tmp/s1 --initial-cluster ... (see restore-cli.ts)
 
 import type * as http from 'node:http';
 import { pino } from 'pino';
@@ -14,10 +16,16 @@ import { FlagError, parseFlags, usage } from './flags.js';
 import { createGateway } from './gateway/index.js';
 import { Member } from './member.js';
 import { createMetrics } from './metrics.js';
+import { runSnapshotCommand } from './restore-cli.js';
 import { PeerTransport } from './transport/index.js';
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
+  // A subcommand comes before any flag (etcdutl's `snapshot restore`); otherwise this is a server.
+  if (argv[0] === 'snapshot') {
+    process.exitCode = await runSnapshotCommand(argv.slice(1));
+    return;
+  }
   if (argv.includes('--help') || argv.includes('-h')) {
     process.stdout.write(`${usage()}\n`);
     return;

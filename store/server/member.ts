@@ -39,15 +39,15 @@ export interface MemberConfig {
 /** What the member needs from the peer transport. */
 export type MemberTransport = RaftTransport & { addPeer?(id: number, urls: string[]): void; removePeer?(id: number): void };
 
-/** What the member persists about itself beside the Raft data. */
-interface Identity {
+/** What the member persists about itself beside the Raft data (also written by an offline restore). */
+export interface Identity {
   memberId: string;
   clusterId: string;
   name: string;
 }
 
-/** The state machine image carried by Raft snapshots. */
-interface SnapshotImage {
+/** The state machine image carried by Raft snapshots (also built by an offline restore). */
+export interface SnapshotImage {
   kv: ReturnType<StateMachine['dump']>;
   members: ReturnType<Membership['dump']>;
   alarms?: { memberId: string; alarm: AlarmType }[];
@@ -467,7 +467,7 @@ function sleep(ms: number): Promise<void> {
 }
 
 /** Write a small file so that it is either entirely there after a crash or not at all. */
-function writeDurably(path: string, content: string): void {
+export function writeDurably(path: string, content: string): void {
   const tmp = `${path}.tmp`;
   writeFileSync(tmp, content);
   const fd = openSync(tmp, 'r');

@@ -1,12 +1,12 @@
-// The small subcommands: status, kill, start, down, restore. Each reads <data-dir>/cluster.json.
+// The small subcommands: status, kill, start, down (restore is in restore.ts). Each reads <data-dir>/cluster.json.
 
 import { existsSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { CliError } from './errors.js';
 import { formatTable } from './format.js';
-import { findComponent, logTail, stopComponents } from './lifecycle.js';
+import { findComponent, logTail, stopCluster } from './lifecycle.js';
 import { memberStatus, probeHealth } from './probes.js';
-import { isRunning, signal, sleep, startProcess, stopAll } from './processes.js';
+import { isRunning, signal, sleep, startProcess } from './processes.js';
 import { readState, removeState, updateComponent, type ClusterState, type ComponentRecord } from './state.js';
 import { gatherStatus, UP_SCRIPT } from './status.js';
 
@@ -62,11 +62,7 @@ export async function down(dataDir: string, purge: boolean): Promise<void> {
   const dir = resolve(dataDir);
   const state = readState(dir);
   if (state) {
-    // A foreground `cluster up` stops everything itself on SIGTERM (and must not restart what we stop).
-    if (isRunning(state.upPid, UP_SCRIPT)) await stopAll([{ pid: state.upPid, script: UP_SCRIPT }], 20_000);
-    await stopComponents(state);
-    const left = state.components.filter((c) => isRunning(c.pid, c.script));
-    if (left.length > 0) throw new CliError(`could not stop ${left.map((c) => `${c.name} (pid ${c.pid})`).join(', ')}`);
+    await stopCluster(state);
     removeState(dir);
     console.log(`stopped ${state.components.length} components`);
   } else if (!purge) {
@@ -81,8 +77,4 @@ export async function down(dataDir: string, purge: boolean): Promise<void> {
   } else if (state) {
     console.log(`data and logs kept in ${dir} (cluster down --purge removes them)`);
   }
-}
-
-export function restore(): never {
-  throw new CliError('cluster restore is not available yet: store-server has no offline snapshot restore (etcdutl snapshot restore) to build it on');
 }

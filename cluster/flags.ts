@@ -14,7 +14,8 @@ Usage:
                                                 controller-manager, scheduler, kubelet-lite
   cluster start <component> [--data-dir DIR]    restart it with the same flags (logs appended)
   cluster snapshot save FILE [--data-dir DIR]   a consistent store snapshot, as etcdctl writes it
-  cluster restore FILE                          (not available yet)
+  cluster restore FILE [--data-dir DIR]         verify FILE, stop the cluster, keep the old store
+                                                data aside, restore every member, start it again
   cluster down [--data-dir DIR] [--purge]       stop a cluster; --purge also removes its data
 
 --data-dir defaults to ./.cluster. Ports: see cluster/README.md (default: etcd's 2379/2380 for

@@ -6,8 +6,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { SCRIPTS, type ComponentKind } from './components.js';
 import { CliError } from './errors.js';
-import { stopAll } from './processes.js';
+import { isRunning, stopAll } from './processes.js';
 import type { ClusterState, ComponentRecord } from './state.js';
+import { UP_SCRIPT } from './status.js';
 
 /** dist/, where this file's compiled form lives one level down. */
 export const DIST = resolve(import.meta.dirname, '..');
@@ -38,6 +39,15 @@ export async function stopComponents(state: ClusterState, graceMs = 10_000): Pro
     const group: ComponentRecord[] = state.components.filter((c) => kinds.includes(c.kind) && c.pid > 0);
     await stopAll(group, graceMs);
   }
+}
+
+/** What `down` and `restore` do to stop a cluster: the foreground `up` first, then every component in order. */
+export async function stopCluster(state: ClusterState): Promise<void> {
+  // A foreground `cluster up` stops everything itself on SIGTERM (and must not restart what we stop).
+  if (isRunning(state.upPid, UP_SCRIPT)) await stopAll([{ pid: state.upPid, script: UP_SCRIPT }], 20_000);
+  await stopComponents(state);
+  const left = state.components.filter((c) => isRunning(c.pid, c.script));
+  if (left.length > 0) throw new CliError(`could not stop ${left.map((c) => `${c.name} (pid ${c.pid})`).join(', ')}`);
 }
 
 /** Finds a component by name; store-leader is resolved by the caller. */

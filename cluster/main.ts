@@ -6,9 +6,10 @@
 //   cluster status -o json
 //   cluster down --purge
 
-import { down, kill, restore, start, status } from './commands.js';
+import { down, kill, start, status } from './commands.js';
 import { CliError } from './errors.js';
 import { parseArgs, USAGE } from './flags.js';
+import { restore } from './restore.js';
 import { snapshotSave } from './snapshot.js';
 import { up } from './up.js';
 
@@ -29,7 +30,7 @@ async function main(): Promise<void> {
     case 'snapshot':
       return snapshotSave(cmd.dataDir, cmd.args[1]!);
     case 'restore':
-      return restore();
+      return restore(cmd.dataDir, cmd.args[0]!);
     case 'down':
       return down(cmd.dataDir, cmd.purge);
   }

@@ -2,21 +2,16 @@
 // things (--kubeconfig and --server belong to client/flags.ts). Durations take Go's form ("40s").
 
 import { FlagError } from '../client/flags.js';
+import { applyLeaderElectionFlag, checkLeaderElectionFlags, defaultLeaderElectionFlags, leaderElectionHelp, type LeaderElectionFlags } from '../client/leader-election-flags.js';
 import { parseDuration } from '../client/duration.js';
 
 export const ALL_CONTROLLERS = ['replicaset', 'deployment', 'garbagecollector', 'namespace', 'nodelifecycle', 'endpoints', 'job', 'daemonset', 'statefulset'] as const;
 export type ControllerName = (typeof ALL_CONTROLLERS)[number];
 
-export interface ControllerManagerFlags {
+export interface ControllerManagerFlags extends LeaderElectionFlags {
   controllers: ControllerName[];
   /** Workers per controller (kube-controller-manager's --concurrent-*-syncs, one knob here). */
   workers: number;
-  leaderElect: boolean;
-  leaseDurationMs: number;
-  renewDeadlineMs: number;
-  retryPeriodMs: number;
-  leaseNamespace: string;
-  leaseName: string;
   nodeMonitorGracePeriodMs: number;
   /** What pods without their own unreachable/not-ready toleration get (DefaultTolerationSeconds admission: 300). */
   defaultTolerationSeconds: number;
@@ -34,14 +29,7 @@ Usage: controller-manager [--kubeconfig FILE | --server URL] [flags]
   --node-monitor-grace-period D              a node silent this long becomes Unknown (default 40s)
   --default-not-ready-toleration-seconds N   eviction delay for pods on unreachable nodes (default 300;
                                              shorten it for demos)
-Leader election (on a coordination.k8s.io Lease):
-  --leader-elect BOOL                        run only while holding the lease (default true)
-  --leader-elect-lease-duration D            (default 15s)
-  --leader-elect-renew-deadline D            (default 10s)
-  --leader-elect-retry-period D              (default 2s)
-  --leader-elect-resource-namespace NS       (default kube-system)
-  --leader-elect-resource-name NAME          (default kube-controller-manager)
-Serving and logs:
+${leaderElectionHelp('kube-controller-manager')}Serving and logs:
   --bind-address ADDR                        (default 127.0.0.1)
   --port N                                   /healthz and /metrics over HTTP (default 10257; 0 = off)
   --log-level LEVEL                          pino level (default info)
@@ -52,12 +40,7 @@ export function parseControllerManagerFlags(argv: readonly string[]): Controller
   const f: ControllerManagerFlags = {
     controllers: [...ALL_CONTROLLERS],
     workers: 5,
-    leaderElect: true,
-    leaseDurationMs: 15_000,
-    renewDeadlineMs: 10_000,
-    retryPeriodMs: 2_000,
-    leaseNamespace: 'kube-system',
-    leaseName: 'kube-controller-manager',
+    ...defaultLeaderElectionFlags('kube-controller-manager'),
     nodeMonitorGracePeriodMs: 40_000,
     defaultTolerationSeconds: 300,
     bindAddress: '127.0.0.1',
@@ -87,34 +70,13 @@ export function parseControllerManagerFlags(argv: readonly string[]): Controller
       if (!Number.isInteger(n) || n < min) throw new FlagError(`invalid value ${JSON.stringify(v)} for --${name}: want an integer >= ${min}`);
       return n;
     };
+    if (applyLeaderElectionFlag(f, name, eq >= 0 ? arg.slice(eq + 1) : undefined, value)) continue;
     switch (name) {
       case 'controllers':
         f.controllers = parseControllerList(value());
         break;
       case 'concurrent-syncs':
         f.workers = integer(1);
-        break;
-      case 'leader-elect': {
-        // A bare --leader-elect means true, as with Go's boolean flags.
-        const v = eq >= 0 ? arg.slice(eq + 1) : 'true';
-        if (v !== 'true' && v !== 'false') throw new FlagError(`invalid value ${JSON.stringify(v)} for --leader-elect: want true or false`);
-        f.leaderElect = v === 'true';
-        break;
-      }
-      case 'leader-elect-lease-duration':
-        f.leaseDurationMs = duration();
-        break;
-      case 'leader-elect-renew-deadline':
-        f.renewDeadlineMs = duration();
-        break;
-      case 'leader-elect-retry-period':
-        f.retryPeriodMs = duration();
-        break;
-      case 'leader-elect-resource-namespace':
-        f.leaseNamespace = value();
-        break;
-      case 'leader-elect-resource-name':
-        f.leaseName = value();
         break;
       case 'node-monitor-grace-period':
         f.nodeMonitorGracePeriodMs = duration();
@@ -137,6 +99,7 @@ export function parseControllerManagerFlags(argv: readonly string[]): Controller
         throw new FlagError(`unknown flag: --${name}`);
     }
   }
+  checkLeaderElectionFlags(f);
   return f;
 }
 

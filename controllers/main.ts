@@ -16,16 +16,14 @@ import {
   createClientSet,
   createWorkQueue,
   FlagError,
-  LeaderElector,
-  RESOURCES,
   runWorkers,
   type ClientSet,
-  type Lease,
   type Logger,
   type RestClientSet,
   type WorkQueue,
 } from '../client/index.js';
 import { startHealthServer } from '../client/health-server.js';
+import { runLeaderElected } from '../client/leader-election-flags.js';
 import type { Controller } from './common/controller.js';
 import { createDaemonSetController } from './daemonset/controller.js';
 import { createDeploymentController } from './deployment/controller.js';
@@ -149,37 +147,19 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
 
-  const lead = async (signal: AbortSignal): Promise<void> => {
-    leaderGauge.set({ name: flags.leaseName }, 1);
-    await cs.waitForSync();
-    logger.info({ controllers: controllers.map((c) => c.name) }, 'starting controllers');
-    await loops.run(signal, flags.workers, log);
-  };
-
-  if (flags.leaderElect) {
-    const elector = new LeaderElector({
-      leases: cs.client<Lease>(RESOURCES.leases),
-      namespace: flags.leaseNamespace,
-      name: flags.leaseName,
-      leaseDurationMs: flags.leaseDurationMs,
-      renewDeadlineMs: flags.renewDeadlineMs,
-      retryPeriodMs: flags.retryPeriodMs,
-      releaseOnCancel: true,
-      log,
-      onStartedLeading: (signal) => lead(signal),
-      onStoppedLeading: () => {
-        leaderGauge.set({ name: flags.leaseName }, 0);
-        if (!stopping) {
-          logger.error('leaderelection lost');
-          process.exit(1);
-        }
-      },
-    });
-    logger.info({ identity: elector.identity, lease: `${flags.leaseNamespace}/${flags.leaseName}` }, 'campaigning for the controller-manager lease');
-    await elector.run(shutdown.signal);
-  } else {
-    await lead(shutdown.signal);
-  }
+  await runLeaderElected({
+    cs,
+    flags,
+    log,
+    shutdown: shutdown.signal,
+    onLeading: (leading) => leaderGauge.set({ name: flags.leaseName }, leading ? 1 : 0),
+    announce: (identity, lease) => logger.info({ identity, lease }, 'campaigning for the controller-manager lease'),
+    lead: async (signal) => {
+      await cs.waitForSync();
+      logger.info({ controllers: controllers.map((c) => c.name) }, 'starting controllers');
+      await loops.run(signal, flags.workers, log);
+    },
+  });
   cs.stop();
   server?.close();
   process.exit(0);

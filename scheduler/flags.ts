@@ -4,16 +4,11 @@
 
 import { parseDuration } from '../client/duration.js';
 import { FlagError } from '../client/flags.js';
+import { applyLeaderElectionFlag, checkLeaderElectionFlags, defaultLeaderElectionFlags, leaderElectionHelp, type LeaderElectionFlags } from '../client/leader-election-flags.js';
 
 export { parseDuration };
 
-export interface SchedulerFlags {
-  leaderElect: boolean;
-  leaseDurationMs: number;
-  renewDeadlineMs: number;
-  retryPeriodMs: number;
-  leaseNamespace: string;
-  leaseName: string;
+export interface SchedulerFlags extends LeaderElectionFlags {
   bindAddress: string;
   /** /healthz and /metrics; 0 turns the server off. */
   port: number;
@@ -28,14 +23,7 @@ export const HELP = `scheduler: assigns pending pods to nodes (filter, score, bi
 
 Usage: scheduler [--kubeconfig FILE | --server URL] [flags]
 
-Leader election (on a coordination.k8s.io Lease):
-  --leader-elect BOOL                        run only while holding the lease (default true)
-  --leader-elect-lease-duration D            (default 15s)
-  --leader-elect-renew-deadline D            (default 10s)
-  --leader-elect-retry-period D              (default 2s)
-  --leader-elect-resource-namespace NS       (default kube-system)
-  --leader-elect-resource-name NAME          (default kube-scheduler)
-
+${leaderElectionHelp('kube-scheduler')}
 Queue:
   --pod-max-in-unschedulable-pods-duration D retry unschedulable pods after this long even if
                                              nothing changed (default 60s)
@@ -51,12 +39,7 @@ Serving and logs:
 
 export function parseSchedulerFlags(argv: readonly string[]): SchedulerFlags {
   const f: SchedulerFlags = {
-    leaderElect: true,
-    leaseDurationMs: 15_000,
-    renewDeadlineMs: 10_000,
-    retryPeriodMs: 2_000,
-    leaseNamespace: 'kube-system',
-    leaseName: 'kube-scheduler',
+    ...defaultLeaderElectionFlags('kube-scheduler'),
     bindAddress: '127.0.0.1',
     port: 10259,
     logLevel: 'info',
@@ -88,29 +71,8 @@ export function parseSchedulerFlags(argv: readonly string[]): SchedulerFlags {
       if (!/^\d+$/.test(v) || n < min || n > max) throw new FlagError(`invalid argument "${v}" for "--${name}" flag: want an integer in [${min}, ${max}]`);
       return n;
     };
+    if (applyLeaderElectionFlag(f, name, inline, value)) continue;
     switch (name) {
-      case 'leader-elect': {
-        // A Go bool flag: "--leader-elect" alone is true; a value needs "=".
-        const v = inline ?? 'true';
-        if (v !== 'true' && v !== 'false') throw new FlagError(`invalid argument "${v}" for "--leader-elect" flag: want true or false`);
-        f.leaderElect = v === 'true';
-        break;
-      }
-      case 'leader-elect-lease-duration':
-        f.leaseDurationMs = duration();
-        break;
-      case 'leader-elect-renew-deadline':
-        f.renewDeadlineMs = duration();
-        break;
-      case 'leader-elect-retry-period':
-        f.retryPeriodMs = duration();
-        break;
-      case 'leader-elect-resource-namespace':
-        f.leaseNamespace = value();
-        break;
-      case 'leader-elect-resource-name':
-        f.leaseName = value();
-        break;
       case 'bind-address':
         f.bindAddress = value();
         break;
@@ -134,7 +96,7 @@ export function parseSchedulerFlags(argv: readonly string[]): SchedulerFlags {
         throw new FlagError(`unknown flag: --${name}`);
     }
   }
-  if (f.leaderElect && f.renewDeadlineMs >= f.leaseDurationMs) throw new FlagError('--leader-elect-lease-duration must be greater than --leader-elect-renew-deadline');
+  checkLeaderElectionFlags(f);
   if (f.podMaxBackoffMs < f.podInitialBackoffMs) throw new FlagError('--pod-max-backoff-seconds must not be less than --pod-initial-backoff-seconds');
   return f;
 }

@@ -10,7 +10,8 @@
 // the Lease and exits 0.
 
 import { pino } from 'pino';
-import { clientConfigFromArgs, createClientSet, FlagError, LeaderElector, RESOURCES, type Lease, type Logger } from '../client/index.js';
+import { clientConfigFromArgs, createClientSet, FlagError, type Logger } from '../client/index.js';
+import { runLeaderElected } from '../client/leader-election-flags.js';
 import { startHealthServer } from '../client/health-server.js';
 import { HELP, parseSchedulerFlags } from './flags.js';
 import { schedulerMetrics } from './metrics.js';
@@ -64,36 +65,18 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
 
-  const schedule = async (signal: AbortSignal): Promise<void> => {
-    leading = true;
-    logger.info('starting to schedule');
-    await scheduler.run(signal);
-  };
-
-  if (flags.leaderElect) {
-    const elector = new LeaderElector({
-      leases: cs.client<Lease>(RESOURCES.leases),
-      namespace: flags.leaseNamespace,
-      name: flags.leaseName,
-      leaseDurationMs: flags.leaseDurationMs,
-      renewDeadlineMs: flags.renewDeadlineMs,
-      retryPeriodMs: flags.retryPeriodMs,
-      releaseOnCancel: true,
-      log: clientLog,
-      onStartedLeading: (signal) => schedule(signal),
-      onStoppedLeading: () => {
-        leading = false;
-        if (!stopping) {
-          logger.error('leaderelection lost');
-          process.exit(1);
-        }
-      },
-    });
-    logger.info({ identity: elector.identity, lease: `${flags.leaseNamespace}/${flags.leaseName}` }, 'campaigning for the scheduler lease');
-    await elector.run(shutdown.signal);
-  } else {
-    await schedule(shutdown.signal);
-  }
+  await runLeaderElected({
+    cs,
+    flags,
+    log: clientLog,
+    shutdown: shutdown.signal,
+    onLeading: (now) => (leading = now),
+    announce: (identity, lease) => logger.info({ identity, lease }, 'campaigning for the scheduler lease'),
+    lead: async (signal) => {
+      logger.info('starting to schedule');
+      await scheduler.run(signal);
+    },
+  });
 
   cs.stop();
   server?.close();

@@ -59,6 +59,20 @@ describe('RestTransport against a local HTTP server', () => {
     expect(events).toEqual(['ADDED 5', 'MODIFIED 6']);
   });
 
+  it('a request may ask for another Accept (a Table) and fail at once when connectRetryMs is 0', async () => {
+    const url = await serve((req, res) => res.end(JSON.stringify({ accept: req.headers.accept, agent: req.headers['user-agent'] })));
+    const t = new RestTransport({ server: url, userAgent: 'kubectl-lite' });
+    expect(await t.request('GET', '/api/v1/pods', { accept: 'application/json;as=Table;v=v1;g=meta.k8s.io' })).toEqual({ accept: 'application/json;as=Table;v=v1;g=meta.k8s.io', agent: 'kubectl-lite' });
+    expect(await t.request('GET', '/api/v1/pods')).toMatchObject({ accept: 'application/json' });
+    t.close();
+    // Port 1 on loopback refuses at once: kubectl reports that instead of waiting for a server.
+    const down = new RestTransport({ server: 'http://127.0.0.1:1', connectRetryMs: 0 });
+    const started = Date.now();
+    await expect(down.request('GET', '/version')).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    expect(Date.now() - started).toBeLessThan(1_000);
+    down.close();
+  });
+
   it('waits for an apiserver that is not listening yet (connection refused is retried)', async () => {
     // Find a free port, then start listening on it only after the first request was refused.
     const probe = http.createServer();

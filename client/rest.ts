@@ -36,7 +36,7 @@ export interface RestConfig {
   userAgent?: string;
   /** Per-request timeout for everything but watches (default 30 s). */
   timeoutMs?: number;
-  /** How long a request keeps retrying while the apiserver cannot be reached (default 30 s). */
+  /** How long a request keeps retrying while the apiserver cannot be reached (default 30 s; 0 = fail at once). */
   connectRetryMs?: number;
 }
 
@@ -78,6 +78,8 @@ export interface RequestOptions {
   query?: Record<string, string | number | boolean | undefined>;
   body?: unknown;
   contentType?: string;
+  /** Overrides the Accept header (default application/json), e.g. to ask for a Table. */
+  accept?: string;
   timeoutMs?: number;
   signal?: AbortSignal;
 }
@@ -191,6 +193,7 @@ export class RestTransport {
     const url = new URL(path, this.base);
     for (const [k, v] of Object.entries(options.query ?? {})) if (v !== undefined && v !== '') url.searchParams.set(k, String(v));
     const headers = { ...this.headers };
+    if (options.accept) headers['Accept'] = options.accept;
     let payload: Buffer | undefined;
     if (options.body !== undefined) {
       payload = Buffer.from(typeof options.body === 'string' ? options.body : JSON.stringify(options.body));

@@ -2,13 +2,14 @@
 // (fetched once, on first need) and the output streams.
 
 import { readFileSync } from 'node:fs';
-import { Api } from './api.js';
+import type { RestTransport } from '../client/rest.js';
+import { openApi } from './api.js';
 import type { Args } from './args.js';
 import { resolveTarget } from './config.js';
 import { discover, resolveResource, type ApiResource } from './discovery.js';
 
 export class Ctx {
-  private apiInstance: Api | undefined;
+  private apiInstance: RestTransport | undefined;
   private discovered: Promise<ApiResource[]> | undefined;
   private target: ReturnType<typeof resolveTarget> | undefined;
 
@@ -18,8 +19,8 @@ export class Ctx {
     readonly err: (s: string) => void = (s) => process.stderr.write(s),
   ) {}
 
-  get api(): Api {
-    this.apiInstance ??= new Api(this.targetConfig().rest);
+  get api(): RestTransport {
+    this.apiInstance ??= openApi(this.targetConfig().rest);
     return this.apiInstance;
   }
 

@@ -3,7 +3,7 @@
 // a short name ("po"), the kind ("Pod"), and any of those qualified by group ("deployments.apps")
 // or by version and group ("deployments.v1.apps"). The group's first version is its preferred one.
 
-import type { Api } from './api.js';
+import type { RestTransport } from '../client/rest.js';
 import { UsageError } from './args.js';
 
 export interface ApiResource {
@@ -60,8 +60,8 @@ export function flattenDiscovery(lists: DiscoveryList[]): ApiResource[] {
   return out;
 }
 
-export async function discover(api: Api): Promise<ApiResource[]> {
-  const [core, groups] = await Promise.all([api.call<DiscoveryList>('GET', '/api', { accept: AGGREGATED }), api.call<DiscoveryList>('GET', '/apis', { accept: AGGREGATED })]);
+export async function discover(api: RestTransport): Promise<ApiResource[]> {
+  const [core, groups] = await Promise.all([api.request<DiscoveryList>('GET', '/api', { accept: AGGREGATED }), api.request<DiscoveryList>('GET', '/apis', { accept: AGGREGATED })]);
   return flattenDiscovery([core, groups]);
 }
 

@@ -38,7 +38,7 @@ export async function editMetadata(ctx: Ctx, args: string[], field: 'labels' | '
     const patch: Record<string, string | null> = { ...changes.set };
     for (const k of changes.remove) if (k in existing) patch[k] = null;
     const unchanged = Object.entries(patch).every(([k, v]) => (v === null ? !(k in existing) : existing[k] === v));
-    if (!unchanged) await ctx.api.call('PATCH', resourcePath(f.r, f.obj.metadata.namespace, f.obj.metadata.name), { body: { metadata: { [field]: patch } }, contentType: MERGE });
+    if (!unchanged) await ctx.api.request('PATCH', resourcePath(f.r, f.obj.metadata.namespace, f.obj.metadata.name), { body: { metadata: { [field]: patch } }, contentType: MERGE });
     ctx.out(`${kindGroup(f.r)}/${f.obj.metadata.name} ${unchanged ? 'not ' + verb : verb}\n`);
   }
   return 0;

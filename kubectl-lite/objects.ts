@@ -27,7 +27,7 @@ export interface List {
 }
 
 export async function listObjects(ctx: Ctx, r: ApiResource, namespace: string | undefined): Promise<List> {
-  const list = await ctx.api.call<List>('GET', resourcePath(r, namespace), { query: { labelSelector: ctx.args.str('selector'), fieldSelector: ctx.args.str('field-selector') } });
+  const list = await ctx.api.request<List>('GET', resourcePath(r, namespace), { query: { labelSelector: ctx.args.str('selector'), fieldSelector: ctx.args.str('field-selector') } });
   for (const o of list.items) {
     o.apiVersion ??= r.group ? `${r.group}/${r.version}` : r.version;
     o.kind ??= r.kind;
@@ -36,7 +36,7 @@ export async function listObjects(ctx: Ctx, r: ApiResource, namespace: string | 
 }
 
 export async function getObject(ctx: Ctx, r: ApiResource, namespace: string | undefined, name: string): Promise<KObj> {
-  return ctx.api.call<KObj>('GET', resourcePath(r, namespace, name));
+  return ctx.api.request<KObj>('GET', resourcePath(r, namespace, name));
 }
 
 /**

@@ -12,7 +12,7 @@ export async function waitGone(ctx: Ctx, r: ApiResource, namespace: string | und
   for (;;) {
     let current: KObj;
     try {
-      current = await ctx.api.call<KObj>('GET', resourcePath(r, namespace, name));
+      current = await ctx.api.request<KObj>('GET', resourcePath(r, namespace, name));
     } catch (err) {
       if (isNotFoundError(err)) return true;
       throw err;
@@ -24,7 +24,7 @@ export async function waitGone(ctx: Ctx, r: ApiResource, namespace: string | und
     const stop = new AbortController();
     const timer = Number.isFinite(left) ? setTimeout(() => stop.abort(), left) : undefined;
     try {
-      const events = ctx.api.stream(resourcePath(r, namespace), { signal: stop.signal, query: { watch: 'true', fieldSelector: `metadata.name=${name}`, resourceVersion: current.metadata.resourceVersion, timeoutSeconds: 60 } });
+      const events = ctx.api.streamLines(resourcePath(r, namespace), { timeoutMs: 0, signal: stop.signal, query: { watch: 'true', fieldSelector: `metadata.name=${name}`, resourceVersion: current.metadata.resourceVersion, timeoutSeconds: 60 } });
       for await (const ev of events) {
         if ((ev as { type: string }).type === 'DELETED') return true;
       }

@@ -50,7 +50,7 @@ export async function run(ctx: Ctx, args: string[]): Promise<number> {
       const label = `${kindGroup(r)}/${name}`;
       if (serverSide) {
         if (dry === 'client') throw new UsageError('--dry-run=client doesn\'t work with --server-side (did you mean --dry-run=server instead?)');
-        await ctx.api.call('PATCH', resourcePath(r, ns, name), {
+        await ctx.api.request('PATCH', resourcePath(r, ns, name), {
           body: JSON.stringify(object),
           contentType: APPLY,
           query: { fieldManager: ctx.args.str('field-manager') ?? 'kubectl', force: ctx.args.bool('force-conflicts') ? 'true' : undefined, dryRun: dryRunQuery(dry) },
@@ -61,12 +61,12 @@ export async function run(ctx: Ctx, args: string[]): Promise<number> {
       const modified = withLastApplied(object, ns);
       let current: KObj | undefined;
       try {
-        current = await ctx.api.call<KObj>('GET', resourcePath(r, ns, name));
+        current = await ctx.api.request<KObj>('GET', resourcePath(r, ns, name));
       } catch (err) {
         if (!isNotFoundError(err)) throw err;
       }
       if (!current) {
-        if (dry !== 'client') await ctx.api.call('POST', resourcePath(r, ns), { body: { ...modified, metadata: { ...modified.metadata, namespace: ns } }, query: { fieldManager: 'kubectl-client-side-apply', dryRun: dryRunQuery(dry) } });
+        if (dry !== 'client') await ctx.api.request('POST', resourcePath(r, ns), { body: { ...modified, metadata: { ...modified.metadata, namespace: ns } }, query: { fieldManager: 'kubectl-client-side-apply', dryRun: dryRunQuery(dry) } });
         ctx.out(`${label} created${dryRunSuffix(dry)}\n`);
         continue;
       }
@@ -82,7 +82,7 @@ export async function run(ctx: Ctx, args: string[]): Promise<number> {
         ctx.out(`${label} unchanged${dryRunSuffix(dry)}\n`);
         continue;
       }
-      if (dry !== 'client') await ctx.api.call('PATCH', resourcePath(r, ns, name), { body: patch, contentType: patchContentType(r), query: { fieldManager: 'kubectl-client-side-apply', dryRun: dryRunQuery(dry) } });
+      if (dry !== 'client') await ctx.api.request('PATCH', resourcePath(r, ns, name), { body: patch, contentType: patchContentType(r), query: { fieldManager: 'kubectl-client-side-apply', dryRun: dryRunQuery(dry) } });
       ctx.out(`${label} configured${dryRunSuffix(dry)}\n`);
     } catch (err) {
       failed = true;

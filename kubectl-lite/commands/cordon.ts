@@ -9,7 +9,7 @@ export async function setSchedulable(ctx: Ctx, name: string, unschedulable: bool
   const verb = unschedulable ? 'cordoned' : 'uncordoned';
   if (already) return `node/${name} already ${verb}\n`;
   const nodes = await ctx.resolve('nodes');
-  await ctx.api.call('PATCH', resourcePath(nodes, undefined, name), { body: { spec: { unschedulable: unschedulable ? true : null } }, contentType: STRATEGIC });
+  await ctx.api.request('PATCH', resourcePath(nodes, undefined, name), { body: { spec: { unschedulable: unschedulable ? true : null } }, contentType: STRATEGIC });
   return `node/${name} ${verb}\n`;
 }
 

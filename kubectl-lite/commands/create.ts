@@ -42,7 +42,7 @@ export async function run(ctx: Ctx, args: string[]): Promise<number> {
       let created: Manifest = object;
       if (dry !== 'client') {
         try {
-          created = await ctx.api.call<Manifest>('POST', resourcePath(r, ns), { body: object, query: { fieldManager: 'kubectl-create', dryRun: dryRunQuery(dry) } });
+          created = await ctx.api.request<Manifest>('POST', resourcePath(r, ns), { body: object, query: { fieldManager: 'kubectl-create', dryRun: dryRunQuery(dry) } });
         } catch (err) {
           if (err instanceof ApiStatusError && file) throw new ApiStatusError(err.code, err.reason, `error when creating "${file}": ${err.message}`, err.status);
           throw err;

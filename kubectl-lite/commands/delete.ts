@@ -38,7 +38,7 @@ export async function run(ctx: Ctx, args: string[]): Promise<number> {
   for (const f of found) {
     const ns = f.r.namespaced ? f.obj.metadata.namespace : undefined;
     try {
-      if (dry !== 'client') await ctx.api.call('DELETE', resourcePath(f.r, ns, f.obj.metadata.name), { body, query: { dryRun: dryRunQuery(dry) } });
+      if (dry !== 'client') await ctx.api.request('DELETE', resourcePath(f.r, ns, f.obj.metadata.name), { body, query: { dryRun: dryRunQuery(dry) } });
       ctx.out(`${kindGroup(f.r)} "${f.obj.metadata.name}" deleted${dryRunSuffix(dry)}\n`);
       deleted.push(f);
     } catch (err) {

@@ -92,7 +92,7 @@ function body(o: KObj): string {
 
 async function events(ctx: Ctx, o: KObj): Promise<string> {
   const r = await ctx.resolve('events');
-  const list = await ctx.api.call<{ items: { type?: string; reason?: string; message?: string; lastTimestamp?: string; eventTime?: string; source?: { component?: string }; reportingComponent?: string; count?: number }[] }>('GET', resourcePath(r, o.metadata.namespace), { query: { fieldSelector: `involvedObject.uid=${o.metadata.uid}` } });
+  const list = await ctx.api.request<{ items: { type?: string; reason?: string; message?: string; lastTimestamp?: string; eventTime?: string; source?: { component?: string }; reportingComponent?: string; count?: number }[] }>('GET', resourcePath(r, o.metadata.namespace), { query: { fieldSelector: `involvedObject.uid=${o.metadata.uid}` } });
   if (list.items.length === 0) return 'Events:       <none>\n';
   const rows = list.items.map((e) => ['  ' + (e.type ?? ''), e.reason ?? '', age(e.lastTimestamp ?? e.eventTime), e.source?.component ?? e.reportingComponent ?? '', (e.message ?? '').trim()]);
   return 'Events:\n' + formatColumns([['  Type', 'Reason', 'Age', 'From', 'Message'], ['  ----', '------', '----', '----', '-------'], ...rows]);

@@ -14,10 +14,10 @@ export async function run(ctx: Ctx, args: string[]): Promise<number> {
   const name = args[0]?.replace(/^nodes?\//, '');
   if (!name) throw new UsageError('USAGE: drain NODE [flags]');
   const nodes = await ctx.resolve('nodes');
-  const node = await ctx.api.call<KObj>('GET', resourcePath(nodes, undefined, name));
+  const node = await ctx.api.request<KObj>('GET', resourcePath(nodes, undefined, name));
   ctx.out(await setSchedulable(ctx, name, true, Boolean(node.spec?.['unschedulable'])));
   const podsR = await ctx.resolve('pods');
-  const pods = (await ctx.api.call<{ items: KObj[] }>('GET', resourcePath(podsR, undefined), { query: { fieldSelector: `spec.nodeName=${name}` } })).items;
+  const pods = (await ctx.api.request<{ items: KObj[] }>('GET', resourcePath(podsR, undefined), { query: { fieldSelector: `spec.nodeName=${name}` } })).items;
   const daemon = pods.filter((p) => (p.metadata.ownerReferences ?? []).some((o) => o.kind === 'DaemonSet' && o.controller));
   if (daemon.length > 0 && !ctx.args.bool('ignore-daemonsets')) {
     throw new UsageError(`unable to drain node "${name}" due to error: cannot delete DaemonSet-managed Pods (use --ignore-daemonsets to ignore): ${daemon.map((p) => `${p.metadata.namespace}/${p.metadata.name}`).join(', ')}, continuing command...`);
@@ -29,7 +29,7 @@ export async function run(ctx: Ctx, args: string[]): Promise<number> {
     ctx.out(`evicting pod ${p.metadata.namespace}/${p.metadata.name}\n`);
     for (;;) {
       try {
-        await ctx.api.call('POST', resourcePath(podsR, p.metadata.namespace, p.metadata.name, 'eviction'), { body: { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name: p.metadata.name, namespace: p.metadata.namespace } } });
+        await ctx.api.request('POST', resourcePath(podsR, p.metadata.namespace, p.metadata.name, 'eviction'), { body: { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name: p.metadata.name, namespace: p.metadata.namespace } } });
         break;
       } catch (err) {
         // 429: a PodDisruptionBudget says not now; kubectl retries every 5 s.

@@ -28,7 +28,7 @@ export async function run(ctx: Ctx, args: string[]): Promise<number> {
         continue;
       }
       const edited = parse(after) as typeof obj;
-      await ctx.api.call('PUT', resourcePath(r, obj.metadata.namespace, obj.metadata.name), { body: edited, query: { fieldManager: 'kubectl-edit' } });
+      await ctx.api.request('PUT', resourcePath(r, obj.metadata.namespace, obj.metadata.name), { body: edited, query: { fieldManager: 'kubectl-edit' } });
       ctx.out(`${kindGroup(r)}/${obj.metadata.name} edited\n`);
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -38,7 +38,7 @@ export async function run(ctx: Ctx): Promise<number> {
   if (!ctx.args.bool('watch')) return 0;
   const stop = new AbortController();
   process.once('SIGINT', () => stop.abort());
-  for await (const ev of ctx.api.stream(resourcePath(r, ns), { signal: stop.signal, query: { watch: 'true', resourceVersion: list.metadata.resourceVersion } })) {
+  for await (const ev of ctx.api.streamLines(resourcePath(r, ns), { timeoutMs: 0, signal: stop.signal, query: { watch: 'true', resourceVersion: list.metadata.resourceVersion } })) {
     const e = ev as { type: string; object: EventObj };
     if (e.type !== 'ADDED' && e.type !== 'MODIFIED') continue;
     const lines = formatColumns([header, ...rows, eventRow(e.object, ctx.allNamespaces)]).split('\n');

@@ -32,7 +32,7 @@ export async function run(ctx: Ctx, args: string[]): Promise<number> {
   const [typeWord, ...path] = word.split('.');
   const r = await ctx.resolve(typeWord!);
   const gv = r.group ? `apis/${r.group}/${r.version}` : `api/${r.version}`;
-  const doc = await ctx.api.call<{ components?: { schemas?: Record<string, Schema> } }>('GET', `/openapi/v3/${gv}`);
+  const doc = await ctx.api.request<{ components?: { schemas?: Record<string, Schema> } }>('GET', `/openapi/v3/${gv}`);
   const schemas = doc.components?.schemas ?? {};
   const deref = (s: Schema): Schema => {
     const ref = s.$ref ?? (s.allOf?.length === 1 ? s.allOf[0]!.$ref : undefined);

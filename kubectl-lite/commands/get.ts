@@ -68,7 +68,7 @@ export async function run(ctx: Ctx, args: string[]): Promise<number> {
       if (g.names.length > 0) {
         for (const [i, name] of g.names.entries()) {
           try {
-            const t = await ctx.api.call<Table>('GET', resourcePath(g.r, nsOf(g, i), name), { accept: TABLE_ACCEPT, query: { includeObject: 'Object' } });
+            const t = await ctx.api.request<Table>('GET', resourcePath(g.r, nsOf(g, i), name), { accept: TABLE_ACCEPT, query: { includeObject: 'Object' } });
             if (table) table.rows!.push(...(t.rows ?? []));
             else table = t;
           } catch (err) {
@@ -76,7 +76,7 @@ export async function run(ctx: Ctx, args: string[]): Promise<number> {
           }
         }
       } else {
-        table = await ctx.api.call<Table>('GET', resourcePath(g.r, nsOf(g, 0)), {
+        table = await ctx.api.request<Table>('GET', resourcePath(g.r, nsOf(g, 0)), {
           accept: TABLE_ACCEPT,
           query: { includeObject: 'Object', labelSelector: ctx.args.str('selector'), fieldSelector: ctx.args.str('field-selector') },
         });
@@ -142,8 +142,10 @@ async function watchRows(ctx: Ctx, g: Group, initial: Table, namespace: string |
   const stop = new AbortController();
   process.once('SIGINT', () => stop.abort());
   process.once('SIGTERM', () => stop.abort());
-  const events = ctx.api.stream(resourcePath(g.r, namespace), {
+  const events = ctx.api.streamLines(resourcePath(g.r, namespace), {
     accept: TABLE_ACCEPT,
+    // A watch may be silent for minutes: no idle timeout, it ends with the server or on SIGINT.
+    timeoutMs: 0,
     signal: stop.signal,
     query: { watch: 'true', resourceVersion: initial.metadata?.resourceVersion, includeObject: 'Object', labelSelector: ctx.args.str('selector'), fieldSelector },
   });

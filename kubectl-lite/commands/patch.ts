@@ -30,7 +30,7 @@ export async function run(ctx: Ctx, args: string[]): Promise<number> {
   }
   for (const f of await selectObjects(ctx, args)) {
     if (type === 'strategic' && !isBuiltIn(f.r)) throw new UsageError(`strategic merge patch is not supported for ${kindGroup(f.r)}; use --type=merge`);
-    const after = await ctx.api.call<KObj>('PATCH', resourcePath(f.r, f.obj.metadata.namespace, f.obj.metadata.name), { body, contentType, query: { fieldManager: 'kubectl-patch' } });
+    const after = await ctx.api.request<KObj>('PATCH', resourcePath(f.r, f.obj.metadata.namespace, f.obj.metadata.name), { body, contentType, query: { fieldManager: 'kubectl-patch' } });
     const changed = JSON.stringify(comparable(after)) !== JSON.stringify(comparable(f.obj));
     ctx.out(`${kindGroup(f.r)}/${f.obj.metadata.name} patched${changed ? '' : ' (no change)'}\n`);
   }

@@ -54,7 +54,7 @@ async function status(ctx: Ctx, r: ApiResource, d: KObj): Promise<number> {
     const stop = new AbortController();
     const timer = Number.isFinite(left) ? setTimeout(() => stop.abort(), left) : undefined;
     try {
-      const events = ctx.api.stream(resourcePath(r, d.metadata.namespace), { signal: stop.signal, query: { watch: 'true', fieldSelector: `metadata.name=${d.metadata.name}`, resourceVersion: current.metadata.resourceVersion, timeoutSeconds: 300 } });
+      const events = ctx.api.streamLines(resourcePath(r, d.metadata.namespace), { timeoutMs: 0, signal: stop.signal, query: { watch: 'true', fieldSelector: `metadata.name=${d.metadata.name}`, resourceVersion: current.metadata.resourceVersion, timeoutSeconds: 300 } });
       for await (const ev of events) {
         const e = ev as { type: string; object: KObj };
         if (e.type === 'DELETED') throw new UsageError(`object has been deleted`);
@@ -68,7 +68,7 @@ async function status(ctx: Ctx, r: ApiResource, d: KObj): Promise<number> {
     } finally {
       if (timer) clearTimeout(timer);
     }
-    current = await ctx.api.call<KObj>('GET', resourcePath(r, d.metadata.namespace, d.metadata.name));
+    current = await ctx.api.request<KObj>('GET', resourcePath(r, d.metadata.namespace, d.metadata.name));
   }
 }
 
@@ -95,7 +95,7 @@ async function undo(ctx: Ctx, r: ApiResource, d: KObj, label: string): Promise<n
     return 0;
   }
   const ops = [{ op: 'replace', path: '/spec/template', value: template }];
-  await ctx.api.call('PATCH', resourcePath(r, d.metadata.namespace, d.metadata.name), { body: ops, contentType: JSON_PATCH, query: { fieldManager: 'kubectl-rollout' } });
+  await ctx.api.request('PATCH', resourcePath(r, d.metadata.namespace, d.metadata.name), { body: ops, contentType: JSON_PATCH, query: { fieldManager: 'kubectl-rollout' } });
   ctx.out(`${label} rolled back\n`);
   return 0;
 }
@@ -119,7 +119,7 @@ export async function run(ctx: Ctx, args: string[]): Promise<number> {
         break;
       case 'restart': {
         const patch = templatePatch(obj.kind, { metadata: { annotations: { 'kubectl.kubernetes.io/restartedAt': new Date().toISOString().replace(/\.\d+Z$/, 'Z') } } });
-        await ctx.api.call('PATCH', path, { body: patch, contentType: STRATEGIC, query: { fieldManager: 'kubectl-rollout' } });
+        await ctx.api.request('PATCH', path, { body: patch, contentType: STRATEGIC, query: { fieldManager: 'kubectl-rollout' } });
         ctx.out(`${label} restarted\n`);
         break;
       }
@@ -130,7 +130,7 @@ export async function run(ctx: Ctx, args: string[]): Promise<number> {
           ctx.out(`${label} already ${paused ? 'paused' : 'resumed'}\n`);
           break;
         }
-        await ctx.api.call('PATCH', path, { body: { spec: { paused: paused ? true : null } }, contentType: MERGE, query: { fieldManager: 'kubectl-rollout' } });
+        await ctx.api.request('PATCH', path, { body: { spec: { paused: paused ? true : null } }, contentType: MERGE, query: { fieldManager: 'kubectl-rollout' } });
         ctx.out(`${label} ${paused ? 'paused' : 'resumed'}\n`);
         break;
       }

@@ -29,7 +29,7 @@ export async function run(ctx: Ctx, args: string[]): Promise<number> {
     }
     const init = new Set((spec?.initContainers ?? []).map((c) => c.name));
     const patch = templatePatch(f.obj.kind, { spec: { ...(containers.some((c) => !init.has(c.name)) && { containers: containers.filter((c) => !init.has(c.name)) }), ...(containers.some((c) => init.has(c.name)) && { initContainers: containers.filter((c) => init.has(c.name)) }) } });
-    await ctx.api.call('PATCH', resourcePath(f.r, f.obj.metadata.namespace, f.obj.metadata.name), { body: patch, contentType: STRATEGIC, query: { fieldManager: 'kubectl-set' } });
+    await ctx.api.request('PATCH', resourcePath(f.r, f.obj.metadata.namespace, f.obj.metadata.name), { body: patch, contentType: STRATEGIC, query: { fieldManager: 'kubectl-set' } });
     ctx.out(`${kindGroup(f.r)}/${f.obj.metadata.name} image updated\n`);
   }
   return 0;

@@ -42,7 +42,7 @@ export async function run(ctx: Ctx, args: string[]): Promise<number> {
       const stop = new AbortController();
       const timer = setTimeout(() => stop.abort(), left);
       try {
-        for await (const ev of ctx.api.stream(resourcePath(r, ns), { signal: stop.signal, query: { watch: 'true', fieldSelector: `metadata.name=${obj.metadata.name}`, resourceVersion: current.metadata.resourceVersion } })) {
+        for await (const ev of ctx.api.streamLines(resourcePath(r, ns), { timeoutMs: 0, signal: stop.signal, query: { watch: 'true', fieldSelector: `metadata.name=${obj.metadata.name}`, resourceVersion: current.metadata.resourceVersion } })) {
           const e = ev as { type: string; object: KObj };
           if (e.type === 'MODIFIED' || e.type === 'ADDED') current = e.object;
           if (conditionMet(current, type, want)) break;

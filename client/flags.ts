@@ -3,7 +3,8 @@
 //
 //   const { config, rest } = clientConfigFromArgs(process.argv.slice(2));
 
-import { KubeconfigError, loadKubeconfig } from './kubeconfig.js';
+import { KubeconfigError, loadKubeconfig, loadKubeconfigs } from './kubeconfig.js';
+import { kubeconfigPaths } from './kubeconfig-merge.js';
 import type { RestConfig } from './rest.js';
 
 export interface ClientFlags {
@@ -52,14 +53,15 @@ export function parseClientFlags(argv: readonly string[]): ClientFlags {
 }
 
 /**
- * The RestConfig the flags describe: the kubeconfig (or $KUBECONFIG) with --server overriding its
+ * The RestConfig the flags describe: the kubeconfig (or $KUBECONFIG's files, merged) with --server overriding its
  * server, or --server alone. Errors are FlagError with a one-line message.
  */
 export function restConfigFromFlags(flags: Omit<ClientFlags, 'rest'>, env: NodeJS.ProcessEnv = process.env): RestConfig {
-  const kubeconfig = flags.kubeconfig ?? (env['KUBECONFIG'] ? env['KUBECONFIG'].split(':')[0] : undefined);
-  if (kubeconfig) {
+  // Components do not fall back to ~/.kube/config: without either flag or $KUBECONFIG they say so.
+  if (flags.kubeconfig || env['KUBECONFIG']) {
     try {
-      return loadKubeconfig(kubeconfig, { server: flags.server });
+      if (flags.kubeconfig) return loadKubeconfig(flags.kubeconfig, { server: flags.server });
+      return loadKubeconfigs(kubeconfigPaths(undefined, env), { server: flags.server });
     } catch (err) {
       if (err instanceof KubeconfigError) throw new FlagError(err.message);
       throw err;

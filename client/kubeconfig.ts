@@ -7,28 +7,12 @@
 
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { parse } from 'yaml';
+import { KubeconfigError, parseKubeconfigDoc, readKubeconfigs, type KubeconfigDoc } from './kubeconfig-merge.js';
 import type { RestConfig } from './rest.js';
 
-interface Named<T> {
-  name?: string;
-  cluster?: T;
-  user?: T;
-  context?: T;
-}
+export { KubeconfigError };
 
 type Fields = Record<string, unknown>;
-
-interface KubeconfigFile {
-  'current-context'?: string;
-  clusters?: Named<Fields>[];
-  users?: Named<Fields>[];
-  contexts?: Named<Fields>[];
-}
-
-export class KubeconfigError extends Error {
-  override name = 'KubeconfigError';
-}
 
 export interface KubeconfigOptions {
   /** Use this context instead of current-context. */
@@ -47,14 +31,23 @@ export function loadKubeconfig(path: string, options: KubeconfigOptions = {}): R
   return parseKubeconfig(text, { ...options, baseDir: dirname(resolve(path)) });
 }
 
+/**
+ * $KUBECONFIG=a:b:c: the files merged as kubectl merges them (see kubeconfig-merge.ts). Missing
+ * files are skipped; an error only when none of them exists.
+ */
+export function loadKubeconfigs(paths: readonly string[], options: KubeconfigOptions = {}): RestConfig {
+  const { doc, files } = readKubeconfigs(paths, { resolvePaths: true });
+  if (files.length === 0) throw new KubeconfigError(`cannot read kubeconfig ${paths.join(':')}: ENOENT`);
+  return restConfigFromDoc(doc, options);
+}
+
 /** Parses kubeconfig text; `baseDir` resolves relative file references. */
 export function parseKubeconfig(text: string, options: KubeconfigOptions & { baseDir?: string } = {}): RestConfig {
-  let doc: KubeconfigFile;
-  try {
-    doc = (parse(text) ?? {}) as KubeconfigFile;
-  } catch (err) {
-    throw new KubeconfigError(`kubeconfig is not valid YAML: ${(err as Error).message.split('\n')[0]}`);
-  }
+  return restConfigFromDoc(parseKubeconfigDoc(text, 'kubeconfig'), options);
+}
+
+/** The RestConfig a (possibly merged) document gives for the chosen context. */
+export function restConfigFromDoc(doc: KubeconfigDoc, options: KubeconfigOptions & { baseDir?: string } = {}): RestConfig {
   const baseDir = options.baseDir ?? process.cwd();
   const file = (p: unknown): string => (typeof p === 'string' && !isAbsolute(p) ? resolve(baseDir, p) : String(p));
   const read = (what: string, p: unknown): string => {

@@ -1,37 +1,23 @@
-// Where kubectl-lite talks to and as whom: --kubeconfig, else $KUBECONFIG (its first file; kubectl
-// merges all of them), else ~/.kube/config; --context picks a context, --server overrides the
-// cluster's server, and the namespace is -n, else the context's namespace, else "default".
+// Where kubectl-lite talks to and as whom: --kubeconfig, else every file of $KUBECONFIG merged
+// (client/kubeconfig-merge.ts), else ~/.kube/config; --context picks a context, --server overrides
+// the cluster's server, and the namespace is -n, else the context's namespace, else "default".
 
-import { existsSync, readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
-import { parse } from 'yaml';
-import { KubeconfigError, parseKubeconfig } from '../client/kubeconfig.js';
-import { dirname, resolve } from 'node:path';
+import { KubeconfigError, restConfigFromDoc } from '../client/kubeconfig.js';
+import { kubeconfigPaths, readKubeconfigs, type KubeconfigDoc, type LoadedKubeconfigs } from '../client/kubeconfig-merge.js';
 import type { RestConfig } from '../client/rest.js';
 import type { Args } from './args.js';
 import { UsageError } from './args.js';
 
-export interface KubeconfigDoc {
-  'current-context'?: string;
-  clusters?: { name: string; cluster?: Record<string, unknown> }[];
-  users?: { name: string; user?: Record<string, unknown> }[];
-  contexts?: { name: string; context?: { cluster?: string; user?: string; namespace?: string } }[];
-  [k: string]: unknown;
+export type { KubeconfigDoc };
+
+/** The kubeconfig files kubectl would read, in merge order. */
+export function kubeconfigFiles(args: Args, env: NodeJS.ProcessEnv = process.env): string[] {
+  return kubeconfigPaths(args.str('kubeconfig'), env);
 }
 
-/** The kubeconfig file kubectl would read. */
-export function kubeconfigPath(args: Args, env: NodeJS.ProcessEnv = process.env): string {
-  const flag = args.str('kubeconfig');
-  if (flag) return flag;
-  const fromEnv = env['KUBECONFIG']?.split(':').find((p) => p !== '');
-  if (fromEnv) return fromEnv;
-  return join(env['HOME'] ?? homedir(), '.kube', 'config');
-}
-
-export function readKubeconfigDoc(path: string): KubeconfigDoc {
-  if (!existsSync(path)) return {};
-  return (parse(readFileSync(path, 'utf8')) ?? {}) as KubeconfigDoc;
+/** The merged document, paths as written (what `config view` prints), and the files it came from. */
+export function readKubeconfigDoc(args: Args, env: NodeJS.ProcessEnv = process.env): LoadedKubeconfigs {
+  return oneLine(() => readKubeconfigs(kubeconfigFiles(args, env)));
 }
 
 export interface Target {
@@ -41,18 +27,22 @@ export interface Target {
 
 export function resolveTarget(args: Args, env: NodeJS.ProcessEnv = process.env): Target {
   const server = args.str('server');
-  const path = kubeconfigPath(args, env);
+  const { doc, files } = oneLine(() => readKubeconfigs(kubeconfigFiles(args, env), { resolvePaths: true }));
   let rest: RestConfig;
-  if (!existsSync(path)) {
+  if (files.length === 0) {
     if (!server) throw new UsageError('The connection to the server localhost:8080 was refused - did you specify the right host or port?');
     rest = { server };
   } else {
-    try {
-      rest = parseKubeconfig(readFileSync(path, 'utf8'), { context: args.str('context'), server, baseDir: dirname(resolve(path)) });
-    } catch (err) {
-      if (err instanceof KubeconfigError) throw new UsageError(err.message);
-      throw err;
-    }
+    rest = oneLine(() => restConfigFromDoc(doc, { context: args.str('context'), server }));
   }
   return { rest, namespace: args.str('namespace') || rest.namespace || 'default' };
+}
+
+function oneLine<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (err) {
+    if (err instanceof KubeconfigError) throw new UsageError(err.message);
+    throw err;
+  }
 }

@@ -1,9 +1,10 @@
 // kubectl config view | get-contexts | current-context | use-context: reading and switching the
 // kubeconfig's contexts. view hides secrets the way kubectl does unless --raw.
 
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { parse } from 'yaml';
 import { UsageError } from '../args.js';
-import { kubeconfigPath, readKubeconfigDoc, type KubeconfigDoc } from '../config.js';
+import { kubeconfigFiles, readKubeconfigDoc, type KubeconfigDoc } from '../config.js';
 import type { Ctx } from '../context.js';
 import { formatColumns } from '../printer.js';
 import { toJson, toYaml } from '../output.js';
@@ -22,6 +23,11 @@ function redact(doc: KubeconfigDoc): KubeconfigDoc {
   return copy;
 }
 
+/** kubectl prints an empty list as null. */
+function orNull<T>(list: T[] | undefined): T[] | null {
+  return list && list.length > 0 ? list : null;
+}
+
 function minify(doc: KubeconfigDoc, contextName: string | undefined): KubeconfigDoc {
   const ctx = doc.contexts?.find((c) => c.name === contextName);
   if (!ctx) throw new UsageError('current-context must exist in order to minify');
@@ -36,11 +42,10 @@ function minify(doc: KubeconfigDoc, contextName: string | undefined): Kubeconfig
 
 export async function run(ctx: Ctx, args: string[]): Promise<number> {
   const [sub, ...rest] = args;
-  const path = kubeconfigPath(ctx.args);
-  const doc = readKubeconfigDoc(path);
+  const { doc, files } = readKubeconfigDoc(ctx.args);
   switch (sub) {
     case 'view': {
-      let view: KubeconfigDoc = { apiVersion: 'v1', kind: 'Config', preferences: {}, ...doc, clusters: doc.clusters ?? null, contexts: doc.contexts ?? null, users: doc.users ?? null } as KubeconfigDoc;
+      let view: KubeconfigDoc = { apiVersion: 'v1', kind: 'Config', preferences: {}, ...doc, clusters: orNull(doc.clusters), contexts: orNull(doc.contexts), users: orNull(doc.users) } as KubeconfigDoc;
       if (ctx.args.bool('minify')) view = minify(view, ctx.args.str('context') ?? doc['current-context']);
       if (!ctx.args.bool('raw')) view = redact(view);
       ctx.out(ctx.args.str('output') === 'json' ? toJson(view) : ctx.args.str('output') === 'yaml' ? toYaml(view) : stringify(view, { lineWidth: 0, indentSeq: false }));
@@ -67,8 +72,12 @@ export async function run(ctx: Ctx, args: string[]): Promise<number> {
       const name = rest[0];
       if (!name) throw new UsageError('Unexpected args: []');
       if (!(doc.contexts ?? []).some((c) => c.name === name)) throw new UsageError(`no context exists with the name: "${name}"`);
-      doc['current-context'] = name;
-      writeFileSync(path, stringify(doc, { lineWidth: 0, indentSeq: false }));
+      // Like kubectl: the first file that sets current-context gets the new one, else the first file.
+      const all = kubeconfigFiles(ctx.args);
+      const target = files.find((f) => (parse(readFileSync(f, 'utf8')) as KubeconfigDoc | null)?.['current-context']) ?? files[0] ?? all[0]!;
+      const own = files.includes(target) ? ((parse(readFileSync(target, 'utf8')) ?? {}) as KubeconfigDoc) : {};
+      own['current-context'] = name;
+      writeFileSync(target, stringify(own, { lineWidth: 0, indentSeq: false }));
       ctx.out(`Switched to context "${name}".\n`);
       return 0;
     }

@@ -1,11 +1,12 @@
 // The objects named by -f: files, directories (their .yaml/.yml/.json files; -R descends), and "-"
 // for stdin. Multi-document YAML and kind: List both expand into their objects. A parse error names
-// the file and the line, in kubectl's words.
+// the file and the line, in kubectl's words (yaml-errors.ts).
 
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { UsageError } from './args.js';
+import { goYamlError, splitDocuments } from './yaml-errors.js';
 
 export interface Manifest {
   apiVersion: string;
@@ -45,12 +46,16 @@ export function expandPath(path: string, recursive: boolean, top = true): string
 /** The objects of one file's text. */
 export function parseManifests(text: string, file: string): Manifest[] {
   const out: Manifest[] = [];
-  for (const doc of parseAllDocuments(text)) {
-    if (doc.errors.length > 0) {
-      const e = doc.errors[0]!;
-      const line = e.linePos?.[0]?.line;
-      throw new UsageError(`error parsing ${file}: error converting YAML to JSON: yaml: ${line !== undefined ? `line ${line}: ` : ''}${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`);
-    }
+  // Document by document as kubectl cuts them, so that error lines count as kubectl counts them.
+  for (const chunk of splitDocuments(text)) out.push(...parseDocument(chunk, file));
+  return out;
+}
+
+function parseDocument(chunk: string, file: string): Manifest[] {
+  const out: Manifest[] = [];
+  // go-yaml (kubectl's parser) lets a repeated key through, the last one winning.
+  for (const doc of parseAllDocuments(chunk, { uniqueKeys: false })) {
+    if (doc.errors.length > 0) throw new UsageError(`error parsing ${file}: error converting YAML to JSON: yaml: ${goYamlError(chunk, doc.errors[0]!)}`);
     const value = doc.toJS() as unknown;
     if (value === null || value === undefined) continue;
     if (typeof value !== 'object' || Array.isArray(value)) throw new UsageError(`error parsing ${file}: json: cannot unmarshal ${Array.isArray(value) ? 'array' : typeof value} into Go value of type map[string]interface {}`);

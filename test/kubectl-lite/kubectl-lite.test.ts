@@ -133,6 +133,18 @@ describe('kubectl-lite against a cluster', () => {
     const r = await lite(['apply', '-f', bad]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(new RegExp(`^error: error parsing ${bad}: error converting YAML to JSON: yaml: line \\d+: .*\\n$`));
+    // Broken in the ways people break YAML: the same file:line and words as kubectl.
+    const broken = [
+      'apiVersion: v1\nkind: ConfigMap\n  metadata:\n  name: a\n',
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n\tname: a\n',
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: "a\ndata:\n  k: v\n',
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n---\napiVersion: v1\nkind: ConfigMap\n  metadata:\n  name: b\n',
+    ];
+    for (const text of broken) {
+      writeFileSync(bad, text);
+      const theirs = (await cp.kubectl(['apply', '-f', bad, '--dry-run=client'])).stderr.split('\n').find((l) => l.includes('error parsing'));
+      expect((await lite(['apply', '-f', bad, '--dry-run=client'])).stderr.trim()).toBe(theirs?.startsWith('error: ') ? theirs : `error: ${theirs}`);
+    }
     expect((await lite(['get', 'widgets'])).stderr).toBe('error: the server doesn\'t have a resource type "widgets"\n');
   });
 

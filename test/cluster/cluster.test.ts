@@ -70,7 +70,7 @@ async function eventually<T>(what: string, fn: () => Promise<T | undefined>, tim
 /** `cluster up` on a random port block; another block if one of its ports is taken. */
 async function upDetached(dir: string, extra: string[]): Promise<{ base: number; out: Run }> {
   for (let attempt = 0; ; attempt++) {
-    const base = 20_000 + Math.floor(Math.random() * 30_000);
+    const base = 11_000 + Math.floor(Math.random() * 20_000);
     const out = await cluster(['up', '--detach', '--data-dir', dir, '--port-base', String(base), ...extra]);
     if (out.code !== 0 && /is in use/.test(out.stderr) && attempt < 5) continue;
     return { base, out };
@@ -187,7 +187,7 @@ describe('cluster (1 store member, foreground)', () => {
     // The record of a crashed run (its pid long gone) is cleaned up with a note.
     writeFileSync(join(dir, 'cluster.json'), JSON.stringify({ dataDir: dir, dist: '', kubeconfig: '', upPid: 999_999_999, supervise: false, nodes: 1, components: [] }));
 
-    const base = 20_000 + Math.floor(Math.random() * 30_000);
+    const base = 11_000 + Math.floor(Math.random() * 20_000);
     const up = spawn(process.execPath, [CLUSTER, 'up', '--data-dir', dir, '--store-members', '1', '--nodes', '2', '--port-base', String(base)], { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     up.stdout.on('data', (d: Buffer) => (output += d.toString()));

@@ -56,7 +56,7 @@ describe('cluster restore', () => {
   it('brings a deleted deployment back from a snapshot; a damaged file is refused with the cluster untouched', async () => {
     let up: Run | undefined;
     for (let attempt = 0; attempt < 5; attempt++) {
-      const base = 20_000 + Math.floor(Math.random() * 30_000);
+      const base = 11_000 + Math.floor(Math.random() * 20_000);
       up = await cluster(['up', '--detach', '--data-dir', dir, '--store-members', '3', '--nodes', '2', '--port-base', String(base)]);
       if (!(up.code !== 0 && /is in use/.test(up.stderr))) break;
     }

@@ -65,7 +65,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'kube-lite-examples-'));
   kubeconfig = join(dir, 'kubeconfig');
   for (let attempt = 0; ; attempt++) {
-    const base = 20_000 + Math.floor(Math.random() * 30_000);
+    const base = 11_000 + Math.floor(Math.random() * 20_000);
     const up = await run(process.execPath, [CLUSTER, 'up', '--detach', '--data-dir', dir, '--port-base', String(base)]);
     if (up.code !== 0 && /is in use/.test(up.stderr) && attempt < 5) continue;
     ok(up);

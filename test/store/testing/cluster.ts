@@ -143,7 +143,13 @@ export class TestCluster {
     }
     c.initialCluster = c.members.map((m) => `${m.name}=${m.peerUrl}`).join(',');
     for (const m of c.members) m.start();
-    await Promise.all(c.members.map((m) => m.waitHealthy()));
+    try {
+      await Promise.all(c.members.map((m) => m.waitHealthy()));
+    } catch (err) {
+      // A member that cannot start fails the test; its siblings must not outlive it.
+      await c.stop();
+      throw err;
+    }
     return c;
   }
 

@@ -110,8 +110,14 @@ export class ControlPlane {
     }
     for (let i = 0; i < (options.apiservers ?? 1); i++) {
       const a = new ApiserverProcess(await freePort(), endpoints, extra, cp.token);
-      await a.start();
       cp.apiservers.push(a);
+      try {
+        await a.start();
+      } catch (err) {
+        // Nothing this start made may outlive the failed test.
+        await cp.stop();
+        throw err;
+      }
     }
     cp.writeKubeconfig(cp.apiservers[0]!.url);
     return cp;

@@ -98,5 +98,5 @@ export function child(path: string, name: string): string {
   return path ? `${path}.${name}` : name;
 }
 export function index(path: string, i: number | string): string {
-  return typeof i === 'number' ? `${path}[${i}]` : `${path}[${i}]`;
+  return `${path}[${i}]`;
 }

@@ -142,8 +142,6 @@ function planDeletion(s: ResourceStrategy, obj: KubeObject, options: DeleteOptio
     // A second delete may shorten the grace period, never lengthen it.
     nm.deletionTimestamp = timestamp(new Date(now.getTime() + grace! * 1000)) as unknown as Date;
     nm.deletionGracePeriodSeconds = grace!;
-  } else if (!waitsForGrace && grace === 0 && !waitsForFinalizers) {
-    return 'delete-now';
   }
   if (isNamespace) {
     next['status'] = { ...((next['status'] as object | undefined) ?? {}), phase: 'Terminating' };

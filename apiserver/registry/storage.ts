@@ -155,12 +155,6 @@ export class ObjectStorage {
     }
     return page;
   }
-
-  /** The store's current revision, by a cheap count-only read. */
-  async currentRevision(): Promise<string> {
-    const res = await this.etcd.kv.range(REGISTRY_PREFIX, { prefix: true, countOnly: true, limit: 1 });
-    return res.header?.revision ?? '0';
-  }
 }
 
 /** The exclusive end of a string prefix range (every key starting with `prefix`). */

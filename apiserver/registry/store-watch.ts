@@ -3,7 +3,6 @@
 // client gets 410 Expired and re-lists: exactly what Kubernetes clients expect.
 
 import type { EtcdClient } from '../../store/client/index.js';
-import { WatchCompactedError } from '../../store/client/errors.js';
 import { decodeStored } from './storage.js';
 import type { CacheWatchSink, ObjectEvent } from './watch-cache.js';
 
@@ -42,4 +41,3 @@ export function watchStore(etcd: EtcdClient, keyPrefix: string, fromRevision: bi
   return { stop: () => watcher.cancel(), done };
 }
 
-export { WatchCompactedError };

@@ -13,4 +13,14 @@ export function errorLine(err: unknown, server?: string): string {
   return `error: ${err instanceof Error ? err.message : String(err)}`;
 }
 
+/**
+ * Several errors the way kubectl's CheckErr prints an aggregate: one alone as errorLine does;
+ * several one per line, the apiserver's with "Error from server", the others bare.
+ */
+export function errorLines(errors: readonly unknown[]): string {
+  if (errors.length === 0) return '';
+  if (errors.length === 1) return errorLine(errors[0]) + '\n';
+  return errors.map((e) => (e instanceof ApiStatusError ? errorLine(e) : e instanceof Error ? e.message : String(e)) + '\n').join('');
+}
+
 export const isNotFoundError = (e: unknown): boolean => e instanceof ApiStatusError && e.code === 404;

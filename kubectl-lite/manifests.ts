@@ -69,7 +69,9 @@ function parseDocument(chunk: string, file: string): Manifest[] {
 
 function validate(obj: Manifest, file: string): Manifest {
   const missing = [!obj.apiVersion && 'apiVersion not set', !obj.kind && 'kind not set'].filter(Boolean);
-  if (missing.length > 0) throw new UsageError(`error validating "${file}": error validating data: [${missing.join(', ')}]; if you choose to ignore these errors, turn validation off with --validate=false`);
+  // Go's aggregate error prints one error bare and several in brackets.
+  const listed = missing.length === 1 ? missing[0] : `[${missing.join(', ')}]`;
+  if (missing.length > 0) throw new UsageError(`error validating "${file}": error validating data: ${listed}; if you choose to ignore these errors, turn validation off with --validate=false`);
   obj.metadata ??= {};
   return obj;
 }
@@ -81,6 +83,32 @@ export function readSources(paths: readonly string[], recursive: boolean, stdin:
     for (const file of expandPath(p, recursive)) {
       const text = file === '-' ? stdin() : readFileSync(file, 'utf8');
       for (const object of parseManifests(text, file === '-' ? 'STDIN' : file)) out.push({ file: file === '-' ? 'STDIN' : file, object });
+    }
+  }
+  if (out.length === 0) throw new UsageError('no objects passed to apply');
+  return out;
+}
+
+/** What visiting the -f files yields, in order: objects, and where a file stopped reading, its error. */
+export type Visited = Source | { file: string; error: UsageError };
+
+/**
+ * Like readSources, but the way kubectl apply visits files: a file that breaks at its third
+ * document still yields the two before it, then its error, and the other files are read too.
+ */
+export function visitSources(paths: readonly string[], recursive: boolean, stdin: () => string): Visited[] {
+  if (paths.length === 0) throw new UsageError('must specify one of -f and -k');
+  const out: Visited[] = [];
+  for (const p of paths) {
+    for (const file of expandPath(p, recursive)) {
+      const name = file === '-' ? 'STDIN' : file;
+      const text = file === '-' ? stdin() : readFileSync(file, 'utf8');
+      try {
+        for (const chunk of splitDocuments(text)) for (const object of parseDocument(chunk, name)) out.push({ file: name, object });
+      } catch (err) {
+        if (!(err instanceof UsageError)) throw err;
+        out.push({ file: name, error: err });
+      }
     }
   }
   if (out.length === 0) throw new UsageError('no objects passed to apply');

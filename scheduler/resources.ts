@@ -2,7 +2,7 @@
 // cpu in millicores, everything else in whole units (bytes, pods, devices).
 
 import type { V1Container, V1Node, V1Pod } from '@kubernetes/client-node';
-import { milliValue, quantityValue } from './quantity.js';
+import { milliValue, quantityValue } from '../client/quantity.js';
 
 /** Requests or allocatable amounts by resource name ('cpu' in millicores). */
 export type ResourceList = Record<string, number>;

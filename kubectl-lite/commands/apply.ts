@@ -6,8 +6,8 @@
 import { UsageError } from '../args.js';
 import type { Ctx } from '../context.js';
 import { kindGroup, resourceForObject, resourcePath } from '../discovery.js';
-import { errorLine, isNotFoundError } from '../errors.js';
-import { readSources, type Manifest } from '../manifests.js';
+import { errorLines, isNotFoundError } from '../errors.js';
+import { visitSources, type Manifest } from '../manifests.js';
 import { APPLY, dryRun, dryRunQuery, dryRunSuffix, isBuiltIn, patchContentType } from '../mutate.js';
 import type { KObj } from '../objects.js';
 import { threeWayPatch } from '../three-way.js';
@@ -32,12 +32,18 @@ export function withLastApplied(obj: Manifest, namespace?: string): Manifest {
 
 export async function run(ctx: Ctx, args: string[]): Promise<number> {
   if (args[0] !== undefined) throw new UsageError(`Unexpected args: [${args.join(' ')}]`);
-  const sources = readSources(ctx.args.all('filename'), ctx.args.bool('recursive'), () => ctx.stdin());
+  const visited = visitSources(ctx.args.all('filename'), ctx.args.bool('recursive'), () => ctx.stdin());
   const all = await ctx.resources();
   const dry = dryRun(ctx);
   const serverSide = ctx.args.bool('server-side');
-  let failed = false;
-  for (const { file, object } of sources) {
+  // Like kubectl, errors are gathered while visiting and printed once everything else was applied.
+  const errors: unknown[] = [];
+  for (const item of visited) {
+    if ('error' in item) {
+      errors.push(item.error);
+      continue;
+    }
+    const { file, object } = item;
     try {
       const r = resourceForObject(all, object.apiVersion, object.kind);
       if (!r) throw new UsageError(`resource mapping not found for name: "${object.metadata.name ?? ''}" namespace: "${object.metadata.namespace ?? ''}" from "${file}": no matches for kind "${object.kind}" in version "${object.apiVersion}"\nensure CRDs are installed first`);
@@ -85,9 +91,9 @@ export async function run(ctx: Ctx, args: string[]): Promise<number> {
       if (dry !== 'client') await ctx.api.request('PATCH', resourcePath(r, ns, name), { body: patch, contentType: patchContentType(r), query: { fieldManager: 'kubectl-client-side-apply', dryRun: dryRunQuery(dry) } });
       ctx.out(`${label} configured${dryRunSuffix(dry)}\n`);
     } catch (err) {
-      failed = true;
-      ctx.err(errorLine(err) + '\n');
+      errors.push(err);
     }
   }
-  return failed ? 1 : 0;
+  ctx.err(errorLines(errors));
+  return errors.length > 0 ? 1 : 0;
 }

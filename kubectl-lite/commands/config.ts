@@ -7,7 +7,6 @@ import { UsageError } from '../args.js';
 import { kubeconfigFiles, readKubeconfigDoc, type KubeconfigDoc } from '../config.js';
 import type { Ctx } from '../context.js';
 import { formatColumns } from '../printer.js';
-import { toJson, toYaml } from '../output.js';
 import { stringify } from 'yaml';
 
 const SECRET_DATA = ['certificate-authority-data', 'client-certificate-data', 'client-key-data'];
@@ -21,6 +20,39 @@ function redact(doc: KubeconfigDoc): KubeconfigDoc {
     for (const k of SECRET_TEXT) if (u.user?.[k]) u.user[k] = 'REDACTED';
   }
   return copy;
+}
+
+/**
+ * kubectl prints config view's YAML through JSON into a map, so every key comes out sorted; its
+ * JSON keeps the Go structs' field order. Fields these tables do not know keep their own order,
+ * after the known ones.
+ */
+const JSON_ORDER: Record<string, string[]> = {
+  config: ['kind', 'apiVersion', 'preferences', 'clusters', 'users', 'contexts', 'current-context', 'extensions'],
+  cluster: ['server', 'tls-server-name', 'insecure-skip-tls-verify', 'certificate-authority', 'certificate-authority-data', 'proxy-url', 'disable-compression', 'extensions'],
+  user: ['client-certificate', 'client-certificate-data', 'client-key', 'client-key-data', 'token', 'tokenFile', 'as', 'as-uid', 'as-groups', 'as-user-extra', 'username', 'password', 'auth-provider', 'exec', 'extensions'],
+  context: ['cluster', 'user', 'namespace', 'extensions'],
+};
+
+function ordered(o: Record<string, unknown> | undefined, order: string[]): Record<string, unknown> | undefined {
+  if (!o || typeof o !== 'object') return o;
+  const out: Record<string, unknown> = {};
+  for (const k of order) if (k in o) out[k] = o[k];
+  for (const k of Object.keys(o)) if (!(k in out)) out[k] = o[k];
+  return out;
+}
+
+function jsonOrder(doc: KubeconfigDoc): unknown {
+  const d = doc as unknown as Record<string, unknown>;
+  const named = (list: unknown, field: string) =>
+    Array.isArray(list) ? list.map((e: Record<string, unknown>) => ordered({ ...e, [field]: ordered(e[field] as Record<string, unknown>, JSON_ORDER[field]!) }, ['name', field])) : list;
+  return ordered({ ...d, clusters: named(d['clusters'], 'cluster'), users: named(d['users'], 'user'), contexts: named(d['contexts'], 'context') }, JSON_ORDER['config']!);
+}
+
+function sortedKeys(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(sortedKeys);
+  if (v && typeof v === 'object') return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortedKeys((v as Record<string, unknown>)[k])]));
+  return v;
 }
 
 /** kubectl prints an empty list as null. */
@@ -48,7 +80,7 @@ export async function run(ctx: Ctx, args: string[]): Promise<number> {
       let view: KubeconfigDoc = { apiVersion: 'v1', kind: 'Config', preferences: {}, ...doc, clusters: orNull(doc.clusters), contexts: orNull(doc.contexts), users: orNull(doc.users) } as KubeconfigDoc;
       if (ctx.args.bool('minify')) view = minify(view, ctx.args.str('context') ?? doc['current-context']);
       if (!ctx.args.bool('raw')) view = redact(view);
-      ctx.out(ctx.args.str('output') === 'json' ? toJson(view) : ctx.args.str('output') === 'yaml' ? toYaml(view) : stringify(view, { lineWidth: 0, indentSeq: false }));
+      ctx.out(ctx.args.str('output') === 'json' ? JSON.stringify(jsonOrder(view), null, 4) + '\n' : stringify(sortedKeys(view), { lineWidth: 0, indentSeq: false }));
       return 0;
     }
     case 'current-context':

@@ -1,5 +1,5 @@
-// kubectl describe: a readable subset of kubectl's layout for pods, deployments, replicasets,
-// nodes and services (others get their metadata and spec), then the object's Events, found by
+// kubectl describe: nodes exactly as kubectl lays them out (describe/node.ts); a readable subset
+// of kubectl's layout for pods, deployments, replicasets and services (others get their metadata and spec), then the object's Events, found by
 // involvedObject.uid.
 
 import { stringify } from 'yaml';
@@ -8,6 +8,7 @@ import { resourcePath } from '../discovery.js';
 import { selectObjects, type KObj } from '../objects.js';
 import { age, formatColumns, formatLabels } from '../printer.js';
 import { podTemplate } from '../pod-template.js';
+import { fetchAndDescribeNode } from '../describe/node.js';
 
 type Lines = [string, string][];
 const get = (o: unknown, path: string): unknown => path.split('.').reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), o);
@@ -69,15 +70,6 @@ function body(o: KObj): string {
       } else extra.push(['Replicas', `${st['replicas'] ?? 0} current / ${get(o, 'spec.replicas') ?? 1} desired`]);
       return header(o, extra) + 'Pod Template:\n' + multiMap('  Labels', podTemplate(o)?.metadata?.labels) + containers(o).replace(/^/gm, '  ') + conditions(o);
     }
-    case 'Node':
-      return (
-        header(o, [
-          ['Unschedulable', String(Boolean(get(o, 'spec.unschedulable')))],
-          ['Addresses', ((get(o, 'status.addresses') ?? []) as { type: string; address: string }[]).map((a) => `${a.type}: ${a.address}`).join(', ')],
-          ['Capacity', Object.entries((get(o, 'status.capacity') ?? {}) as Record<string, string>).map(([k, v]) => `${k}=${v}`).join(', ')],
-          ['Taints', ((get(o, 'spec.taints') ?? []) as { key: string; value?: string; effect: string }[]).map((t) => `${t.key}${t.value ? '=' + t.value : ''}:${t.effect}`).join(', ') || '<none>'],
-        ]) + conditions(o)
-      );
     case 'Service':
       return header(o, [
         ['Selector', formatLabels(get(o, 'spec.selector') as Record<string, string>)],
@@ -105,7 +97,7 @@ export async function run(ctx: Ctx, args: string[]): Promise<number> {
     obj.kind ??= r.kind;
     if (!first) ctx.out('\n\n');
     first = false;
-    ctx.out(body(obj) + (await events(ctx, obj)));
+    ctx.out(obj.kind === 'Node' ? await fetchAndDescribeNode(ctx, obj) : body(obj) + (await events(ctx, obj)));
   }
   if (found.length === 0) ctx.err(`No resources found in ${ctx.namespace} namespace.\n`);
   return 0;

@@ -1,5 +1,6 @@
 // kubectl get: the server's Table (its columns, priority 0 unless -o wide) for people, the objects
 // themselves for -o yaml|json|name|jsonpath=..., and with -w the rows of a watch as they change.
+// `get nodes -o wide` also shows what each node's pods request (node-allocation.ts).
 
 import { TABLE_ACCEPT } from '../api.js';
 import { UsageError } from '../args.js';
@@ -12,6 +13,7 @@ import { getObject, listObjects, type KObj } from '../objects.js';
 import { formatColumns, tableLines, type Table } from '../printer.js';
 import { toJson, toYaml } from '../output.js';
 import { parseTargets } from '../targets.js';
+import { ALLOCATION_HEADERS, allocationCells, podsByNode } from '../node-allocation.js';
 
 interface Group {
   r: ApiResource;
@@ -84,7 +86,7 @@ export async function run(ctx: Ctx, args: string[]): Promise<number> {
       first ??= table ? { g, table } : undefined;
       if (!table || (table.rows ?? []).length === 0) continue;
       if (printed > 0) ctx.out('\n');
-      ctx.out(render(ctx, g, table, multi));
+      ctx.out(await render(ctx, g, table, multi));
       printed++;
     }
     if (printed === 0 && !failed) ctx.err(emptyMessage(ctx, groups));
@@ -123,13 +125,18 @@ export function formatObjects(output: string, data: unknown, objects: KObj[], re
   throw new UsageError(`unable to match a printer suitable for the output format "${output}", allowed formats are: json,jsonpath,name,wide,yaml`);
 }
 
-function render(ctx: Ctx, g: Group, table: Table, multi: boolean): string {
+async function render(ctx: Ctx, g: Group, table: Table, multi: boolean): Promise<string> {
   const { header, rows } = tableLines(table, {
     wide: ctx.args.str('output') === 'wide',
     withNamespace: ctx.allNamespaces && g.r.namespaced,
     showLabels: ctx.args.bool('show-labels'),
     namePrefix: multi ? kindGroup(g.r) : undefined,
   });
+  if (g.r.group === '' && g.r.resource === 'nodes' && ctx.args.str('output') === 'wide') {
+    const pods = await podsByNode(ctx);
+    header.push(...ALLOCATION_HEADERS);
+    (table.rows ?? []).forEach((row, i) => rows[i]!.push(...allocationCells(row.object ?? {}, pods.get(row.object?.metadata?.name ?? '') ?? [])));
+  }
   return formatColumns(ctx.args.bool('no-headers') ? rows : [header, ...rows]);
 }
 

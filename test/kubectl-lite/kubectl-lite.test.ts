@@ -79,6 +79,9 @@ describe('kubectl-lite against a cluster', () => {
     expect(mine).toMatch(/^deployments\s+deploy\s+apps\/v1\s+true\s+Deployment$/m);
     expect(await ok(['config', 'get-contexts'])).toBe((await cp.kubectl(['config', 'get-contexts'])).stdout);
     expect(await ok(['config', 'current-context'])).toBe('test\n');
+    for (const form of [[], ['-o', 'json'], ['-o', 'yaml'], ['--minify'], ['--raw', '-o', 'json']]) {
+      expect(await ok(['config', 'view', ...form])).toBe((await cp.kubectl(['config', 'view', ...form])).stdout);
+    }
   });
 
   it('get prints the server\'s columns as kubectl does, and "No resources found" on stderr', async () => {
@@ -91,7 +94,10 @@ describe('kubectl-lite against a cluster', () => {
       const theirs = (await cp.kubectl(args)).stdout;
       // Ages may tick between the two commands: compare everything else.
       const strip = (s: string) => s.replace(/\b\d+(s|m\d*s?|h\d*m?|d)\b/g, 'AGE');
-      expect(strip(mine)).toBe(strip(theirs));
+      // kubectl-lite's wide node listing adds three allocation columns at the end.
+      const cells = (s: string, drop = 0) => strip(s).trimEnd().split('\n').map((l) => l.split(/\s{2,}/).slice(0, l.split(/\s{2,}/).length - drop));
+      if (args.includes('wide')) expect(cells(mine, 3)).toEqual(cells(theirs));
+      else expect(strip(mine)).toBe(strip(theirs));
     }
   });
 
@@ -176,6 +182,53 @@ describe('kubectl-lite against a cluster', () => {
     } finally {
       child.kill();
     }
+  });
+
+  it('describe node prints what kubectl prints; get nodes -o wide adds what the pods request', async () => {
+    const manifest = join(dir, 'requests.yaml');
+    writeFileSync(manifest, deployment('req', 'nginx:1.27').replace('image: nginx:1.27', 'image: nginx:1.27\n        resources: {requests: {cpu: 250m, memory: 64Mi}, limits: {memory: 128Mi}}'));
+    await ok(['apply', '-f', manifest]);
+    const deadline = Date.now() + 60_000;
+    let nodes: string[] = [];
+    while (nodes.length < 2) {
+      if (Date.now() > deadline) throw new Error('the req pods were never scheduled');
+      nodes = (await ok(['get', 'pods', '-l', 'app=req', '-o', 'jsonpath={.items[*].spec.nodeName}'])).split(' ').filter(Boolean);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    // The node Lease renews every few seconds, and ages tick: compare runs taken in the same second.
+    const renew = (s: string) => s.replace(/^(  RenewTime:\s+).*$/m, '$1<renewed>');
+    for (const node of new Set(nodes)) {
+      let mine = '';
+      let theirs = '';
+      for (let attempt = 0; attempt < 5; attempt++) {
+        [mine, theirs] = await Promise.all([ok(['describe', 'node', node]), cp.kubectl(['describe', 'node', node]).then((r) => r.stdout)]);
+        if (renew(mine) === renew(theirs)) break;
+      }
+      expect(renew(mine)).toBe(renew(theirs));
+      expect(mine).toMatch(/^Allocated resources:\n  \(Total limits may be over 100 percent, i\.e\., overcommitted\.\)\n/m);
+      // The same totals in the wide listing of nodes.
+      const cpu = /^  cpu\s+(\S+ \(\d+%\))/m.exec(mine)![1]!;
+      const memory = /^  memory\s+(\S+ \(\d+%\))/m.exec(mine)![1]!;
+      const pods = /^Non-terminated Pods:\s+\((\d+) in total\)/m.exec(mine)![1]!;
+      const wide = await ok(['get', 'nodes', '-o', 'wide']);
+      expect(header(wide).slice(-3)).toEqual(['CPU REQUESTS', 'MEMORY REQUESTS', 'PODS']);
+      const row = wide.split('\n').find((l) => l.startsWith(node + ' '))!.split(/\s{2,}/);
+      expect(row.slice(-3)).toEqual([cpu, memory, `${pods}/110`]);
+    }
+    await ok(['delete', '-f', manifest]);
+  });
+
+  it('apply -f of a directory applies what it can read, then reports each broken file as kubectl does', async () => {
+    const tree = mkdtempSync(join(tmpdir(), 'kubectl-lite-broken-'));
+    const cm = (name: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n`;
+    writeFileSync(join(tree, 'a.yaml'), `${cm('good-one')}---\n${cm('good-two')}---\n${cm('bad')}  labels: [x\n---\n${cm('after-bad')}`);
+    writeFileSync(join(tree, 'b.yaml'), cm('from-b'));
+    writeFileSync(join(tree, 'c.yaml'), 'apiVersion: v1\nmetadata:\n  name: no-kind\n');
+    const theirs = await cp.kubectl(['apply', '-f', tree, '--dry-run=client']);
+    const mine = await lite(['apply', '-f', tree, '--dry-run=client']);
+    expect(mine).toEqual(theirs);
+    expect(mine.stdout).toBe('configmap/good-one created (dry run)\nconfigmap/good-two created (dry run)\nconfigmap/from-b created (dry run)\n');
+    expect(mine.stderr.split('\n')).toHaveLength(3);
   });
 
   it('describe, events, cordon, drain and delete --wait', async () => {

@@ -1,7 +1,8 @@
 // The examples as a user runs them, against one cluster started with `cluster up --detach` on a free
 // port block: the README tour's first steps with the real kubectl, the guestbook, the Job, the
 // rolling update v1 → v2, then the scenario scripts (recovery.sh, leader-failover.sh and, once
-// `cluster restore` exists, snapshot-restore.sh) to their exit 0 and final check line.
+// `cluster restore` exists, snapshot-restore.sh) to their exit 0 and final check line, and the
+// node-failure walk-through of examples/node-failure/README.md (about 90 s: the grace period).
 // Run after `npm run build`: npx vitest run --project process test/examples
 
 import { execFile, execFileSync } from 'node:child_process';
@@ -145,6 +146,44 @@ describe('examples', () => {
     expect(after.storeLeader).not.toBe(before.storeLeader);
     expect(after.components.every((c) => c.healthy)).toBe(true);
   }, 130_000);
+
+  it('node-failure: a node that stops heartbeating goes NotReady, its pods are replaced elsewhere, and it comes back', async () => {
+    const manifest = join(EXAMPLES, 'node-failure');
+    ok(await kl(['apply', '-f', manifest]));
+    ok(await kl(['rollout', 'status', 'deployment/spread', '--timeout=90s'], 100_000));
+    interface PodView {
+      node: string;
+      phase: string;
+      terminating: boolean;
+    }
+    const pods = async (): Promise<PodView[]> => {
+      const list = JSON.parse(ok(await kl(['get', 'pods', '-l', 'app=spread', '-o', 'json']))) as { items: { spec: { nodeName?: string }; status: { phase?: string }; metadata: { deletionTimestamp?: string } }[] };
+      return list.items.map((p) => ({ node: p.spec.nodeName ?? '', phase: p.status.phase ?? '', terminating: !!p.metadata.deletionTimestamp }));
+    };
+    const onNode1 = (await pods()).filter((p) => p.node === 'node-1').length;
+    expect(onNode1, 'the scheduler spreads the ReplicaSet over every node').toBeGreaterThan(0);
+    const status = JSON.parse(ok(await cluster(['status', '-o', 'json']))) as { components: { name: string; pid: number }[] };
+    const kubelet = status.components.find((c) => c.name === 'kubelet-lite')!.pid;
+
+    process.kill(kubelet, 'SIGUSR1'); // node-1 stops renewing its Lease, as a crashed machine would
+    const nodeReady = async (name: string) => (await kl(['get', 'node', name, '-o', 'jsonpath={.status.conditions[?(@.type=="Ready")].status}'])).stdout.trim();
+    await eventually('node-1 NotReady (Unknown) after the 40 s grace period', async () => (await nodeReady('node-1')) === 'Unknown', 90_000);
+    const taints = ok(await kl(['get', 'node', 'node-1', '-o', 'jsonpath={.spec.taints[*].key}']));
+    expect(taints).toContain('node.kubernetes.io/unreachable');
+    // Evicted after the pods' 10 s toleration, replaced on the healthy nodes.
+    await eventually('6 Running replacements off node-1 and the evicted pods Terminating', async () => {
+      const now = await pods();
+      const running = now.filter((p) => !p.terminating && p.phase === 'Running' && p.node !== 'node-1');
+      const stuck = now.filter((p) => p.node === 'node-1');
+      return running.length === 6 && stuck.length === onNode1 && stuck.every((p) => p.terminating);
+    }, 60_000);
+
+    process.kill(kubelet, 'SIGUSR2'); // every failed node heartbeats again
+    await eventually('node-1 Ready again', async () => (await nodeReady('node-1')) === 'True', 60_000);
+    await eventually('the kubelet of node-1 finishes its Terminating pods', async () => (await pods()).every((p) => p.node !== 'node-1'), 60_000);
+    expect((await pods()).filter((p) => p.phase === 'Running')).toHaveLength(6);
+    ok(await kl(['delete', '-f', manifest]));
+  }, 300_000);
 
   it('snapshot-restore.sh: the deleted guestbook comes back (or a clear message while `cluster restore` is missing)', async () => {
     const r = await script('snapshot-restore.sh', 150_000);

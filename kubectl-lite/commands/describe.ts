@@ -1,93 +1,59 @@
-// kubectl describe: nodes exactly as kubectl lays them out (describe/node.ts); a readable subset
-// of kubectl's layout for pods, deployments, replicasets and services (others get their metadata and spec), then the object's Events, found by
-// involvedObject.uid.
+// kubectl describe: nodes, pods, deployments, replicasets and services laid out as kubectl lays
+// them out (describe/*.ts, aligned by the same tabwriter rules), with their Events; other kinds get
+// their metadata and spec.
 
 import { stringify } from 'yaml';
 import type { Ctx } from '../context.js';
 import { resourcePath } from '../discovery.js';
-import { selectObjects, type KObj } from '../objects.js';
-import { age, formatColumns, formatLabels } from '../printer.js';
-import { podTemplate } from '../pod-template.js';
+import { describeEvents, eventsFor, printAnnotations, printLabels, rfc1123z } from '../describe/common.js';
 import { fetchAndDescribeNode } from '../describe/node.js';
+import { describePod } from '../describe/pod.js';
+import { describeService } from '../describe/service.js';
+import { describeDeployment, describeReplicaSet } from '../describe/workloads.js';
+import { selectObjects, type KObj } from '../objects.js';
+import { DescribeWriter } from '../tabwriter.js';
 
-type Lines = [string, string][];
-const get = (o: unknown, path: string): unknown => path.split('.').reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), o);
-const str = (v: unknown, dflt = '<none>') => (v === undefined || v === null || v === '' ? dflt : String(v));
-
-function multiMap(title: string, m: Record<string, string> | undefined): string {
-  const keys = Object.keys(m ?? {}).sort();
-  if (keys.length === 0) return `${title}:`.padEnd(14) + '<none>\n';
-  return keys.map((k, i) => (i === 0 ? `${title}:`.padEnd(14) : ' '.repeat(14)) + `${k}=${m![k]}`).join('\n') + '\n';
+async function list(ctx: Ctx, resource: string, namespace: string | undefined): Promise<KObj[]> {
+  const r = await ctx.resolve(resource);
+  return (await ctx.api.request<{ items: KObj[] }>('GET', resourcePath(r, namespace))).items;
 }
 
-function header(o: KObj, extra: Lines): string {
-  let s = `Name:`.padEnd(14) + o.metadata.name + '\n';
-  if (o.metadata.namespace) s += 'Namespace:'.padEnd(14) + o.metadata.namespace + '\n';
-  s += multiMap('Labels', o.metadata.labels);
-  s += multiMap('Annotations', o.metadata.annotations);
-  if (o.metadata.creationTimestamp) s += 'CreationTimestamp:  ' + new Date(o.metadata.creationTimestamp).toUTCString() + '\n';
-  for (const [k, v] of extra) s += `${k}:`.padEnd(14) + v + '\n';
-  return s;
+function describeGeneric(o: KObj, events: Awaited<ReturnType<typeof eventsFor>>): string {
+  const w = new DescribeWriter();
+  w.write(0, `Name:\t${o.metadata.name}\n`);
+  if (o.metadata.namespace) w.write(0, `Namespace:\t${o.metadata.namespace}\n`);
+  printLabels(w, 'Labels', o.metadata.labels);
+  printAnnotations(w, 'Annotations', o.metadata.annotations);
+  if (o.metadata.creationTimestamp) w.write(0, `CreationTimestamp:\t${rfc1123z(o.metadata.creationTimestamp)}\n`);
+  w.flush();
+  if (o.spec) w.write(0, 'Spec:\n' + stringify(o.spec).replace(/^(?=.)/gm, '  '));
+  describeEvents(w, events);
+  return w.toString();
 }
 
-function containers(o: KObj): string {
-  let s = 'Containers:\n';
-  for (const c of podTemplate(o)?.spec?.containers ?? []) {
-    s += `  ${c.name}:\n    Image:      ${str(c.image)}\n`;
-    if (c.ports?.length) s += `    Port:       ${c.ports.map((p) => `${p.containerPort}/${p.protocol ?? 'TCP'}`).join(', ')}\n`;
-    s += `    Environment:${(c.env ?? []).length === 0 ? '  <none>' : ''}\n`;
-    for (const e of c.env ?? []) s += `      ${e.name}:  ${str(e.value, '')}\n`;
-  }
-  return s;
-}
-
-function conditions(o: KObj): string {
-  const cs = (get(o, 'status.conditions') ?? []) as { type: string; status: string; reason?: string }[];
-  if (cs.length === 0) return '';
-  return 'Conditions:\n' + formatColumns([['  Type', 'Status', 'Reason'], ['  ----', '------', '------'], ...cs.map((c) => [`  ${c.type}`, c.status, c.reason ?? ''])]);
-}
-
-function body(o: KObj): string {
-  switch (o.kind) {
+async function describeOne(ctx: Ctx, obj: KObj): Promise<string> {
+  const ns = obj.metadata.namespace;
+  if (obj.kind === 'Node') return fetchAndDescribeNode(ctx, obj);
+  const events = await eventsFor(ctx, ns, [obj.metadata.uid ?? '']);
+  switch (obj.kind) {
     case 'Pod':
-      return (
-        header(o, [
-          ['Node', str(get(o, 'spec.nodeName'))],
-          ['Status', str(o.metadata.deletionTimestamp ? 'Terminating' : get(o, 'status.phase'))],
-          ['IP', str(get(o, 'status.podIP'), '')],
-          ['Controlled By', (o.metadata.ownerReferences ?? []).filter((r) => r.controller).map((r) => `${r.kind}/${r.name}`).join(', ') || '<none>'],
-        ]) +
-        containers(o) +
-        conditions(o)
-      );
+      return describePod(obj, events);
     case 'Deployment':
-    case 'ReplicaSet': {
-      const st = (o.status ?? {}) as Record<string, number | undefined>;
-      const extra: Lines = [['Selector', Object.entries((get(o, 'spec.selector.matchLabels') ?? {}) as Record<string, string>).map(([k, v]) => `${k}=${v}`).join(',')]];
-      if (o.kind === 'Deployment') {
-        extra.push(['Replicas', `${get(o, 'spec.replicas') ?? 1} desired | ${st['updatedReplicas'] ?? 0} updated | ${st['replicas'] ?? 0} total | ${st['availableReplicas'] ?? 0} available | ${st['unavailableReplicas'] ?? 0} unavailable`]);
-        extra.push(['StrategyType', str(get(o, 'spec.strategy.type'), 'RollingUpdate')]);
-      } else extra.push(['Replicas', `${st['replicas'] ?? 0} current / ${get(o, 'spec.replicas') ?? 1} desired`]);
-      return header(o, extra) + 'Pod Template:\n' + multiMap('  Labels', podTemplate(o)?.metadata?.labels) + containers(o).replace(/^/gm, '  ') + conditions(o);
+      return describeDeployment(obj, await list(ctx, 'replicasets.apps', ns), events);
+    case 'ReplicaSet':
+      return describeReplicaSet(obj, await list(ctx, 'pods', ns), events);
+    case 'Service': {
+      let endpoints: KObj | undefined;
+      try {
+        endpoints = await ctx.api.request<KObj>('GET', resourcePath(await ctx.resolve('endpoints'), ns, obj.metadata.name));
+      } catch {
+        endpoints = undefined; // not there yet: every port shows <none>
+      }
+      return describeService(obj, endpoints, events);
     }
-    case 'Service':
-      return header(o, [
-        ['Selector', formatLabels(get(o, 'spec.selector') as Record<string, string>)],
-        ['Type', str(get(o, 'spec.type'), 'ClusterIP')],
-        ['IP', str(get(o, 'spec.clusterIP'))],
-        ['Port', ((get(o, 'spec.ports') ?? []) as { name?: string; port: number; protocol?: string; targetPort?: unknown }[]).map((p) => `${p.name ?? '<unset>'}  ${p.port}/${p.protocol ?? 'TCP'} -> ${String(p.targetPort ?? p.port)}`).join(', ')],
-      ]);
     default:
-      return header(o, []) + (o.spec ? 'Spec:\n' + stringify(o.spec).replace(/^/gm, '  ') : '');
+      return describeGeneric(obj, events);
   }
-}
-
-async function events(ctx: Ctx, o: KObj): Promise<string> {
-  const r = await ctx.resolve('events');
-  const list = await ctx.api.request<{ items: { type?: string; reason?: string; message?: string; lastTimestamp?: string; eventTime?: string; source?: { component?: string }; reportingComponent?: string; count?: number }[] }>('GET', resourcePath(r, o.metadata.namespace), { query: { fieldSelector: `involvedObject.uid=${o.metadata.uid}` } });
-  if (list.items.length === 0) return 'Events:       <none>\n';
-  const rows = list.items.map((e) => ['  ' + (e.type ?? ''), e.reason ?? '', age(e.lastTimestamp ?? e.eventTime), e.source?.component ?? e.reportingComponent ?? '', (e.message ?? '').trim()]);
-  return 'Events:\n' + formatColumns([['  Type', 'Reason', 'Age', 'From', 'Message'], ['  ----', '------', '----', '----', '-------'], ...rows]);
 }
 
 export async function run(ctx: Ctx, args: string[]): Promise<number> {
@@ -97,7 +63,7 @@ export async function run(ctx: Ctx, args: string[]): Promise<number> {
     obj.kind ??= r.kind;
     if (!first) ctx.out('\n\n');
     first = false;
-    ctx.out(obj.kind === 'Node' ? await fetchAndDescribeNode(ctx, obj) : body(obj) + (await events(ctx, obj)));
+    ctx.out(await describeOne(ctx, obj));
   }
   if (found.length === 0) ctx.err(`No resources found in ${ctx.namespace} namespace.\n`);
   return 0;

@@ -127,6 +127,24 @@ describe('Member (3 in one process, real disks)', () => {
     expect(ms.every((m) => !m.lessor.lookup(id))).toBe(true);
   });
 
+  it("writes that all passed the quota check before the log but cross it when applied are applied anyway, answered NOSPACE, and every member raises its own alarm (etcd's quota applier)", async () => {
+    const sw = new Switchboard();
+    const ms = await Promise.all(configs(3).map((c) => startMember(sw, c)));
+    await until(() => ms.some((m) => m.isLeader()));
+    const big = new Uint8Array(8 * 1024);
+    const start = ms[0]!.kv.revision;
+    // 12 × 8 KiB at once: each is checked against the same (empty) db before any applies.
+    const results = await Promise.allSettled(Array.from({ length: 12 }, (_, i) => ms[0]!.write({ put: { key: b(`c${i}`), value: big } })));
+    const refused = results.filter((r) => r.status === 'rejected');
+    expect(refused.length).toBeGreaterThan(0);
+    for (const r of refused) expect(String((r as PromiseRejectedResult).reason)).toContain('database space exceeded');
+    // Applied all the same, identically everywhere: members must not diverge over a quota.
+    await until(() => ms.every((m) => m.kv.revision === start + 12));
+    expect(new Set(ms.map((m) => m.kv.hash().hash)).size).toBe(1);
+    await until(() => ms.every((m) => m.alarmList().length === 3));
+    expect(new Set(ms[0]!.alarmList().map((a) => a.memberId))).toEqual(new Set(ms.map((m) => m.memberId)));
+  });
+
   it('past the quota the NOSPACE alarm is raised everywhere: writes refused, reads and deletes work; disarm after compaction and defragment clears it', async () => {
     const sw = new Switchboard();
     const ms = await Promise.all(configs(3).map((c) => startMember(sw, c)));

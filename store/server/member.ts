@@ -226,13 +226,19 @@ export class Member {
     // etcd checks the quota before a request enters the log; the first request that would exceed
     // it raises the NOSPACE alarm (through the log, so every member starts refusing writes).
     // The measure is etcd's db size (kept after a compaction until a defragment), as etcd's is.
-    if (growsKeyspace(request) && this.kv.dbSize + requestCost(request) >= (this.config.quotaBytes ?? DEFAULT_QUOTA_BYTES)) {
-      if (!this.hasAlarm('NOSPACE')) await this.propose({ alarm: { action: 'activate', memberId: this.memberId, alarm: 'NOSPACE' } }).catch(() => undefined);
+    if (growsKeyspace(request) && this.overQuota(request)) {
+      // The alarm names this member (etcd's quotaAlarmer): each member that refuses lists one.
+      if (!this.alarms.has(`${this.memberId}:NOSPACE`)) await this.propose({ alarm: { action: 'activate', memberId: this.memberId, alarm: 'NOSPACE' } }).catch(() => undefined);
       throw Errors.noSpace();
     }
     const resp = await this.propose(request);
     if (!resp) throw new Error('internal: no response for a keyspace request');
     return resp;
+  }
+
+  /** etcd's backendQuota.Available, negated: the db size plus the request's cost reach the quota. */
+  private overQuota(request: LogRequest): boolean {
+    return this.kv.dbSize + requestCost(request) >= (this.config.quotaBytes ?? DEFAULT_QUOTA_BYTES);
   }
 
   /** A read: linearizable by default (ReadIndex through the leader), or served locally. */
@@ -339,8 +345,17 @@ export class Member {
         // Every member refuses the same entries while the alarm is raised (etcd's capped applier).
         throw Errors.noSpace();
       } else {
+        // etcd's quota applier: a write that takes this member's db past the quota is still
+        // applied (members must not diverge), but answered NOSPACE, and this member raises its
+        // own alarm. So each member that crosses the quota lists an alarm, as in etcd.
+        const crossing = growsKeyspace(req) && this.overQuota(req);
         resp = this.sm.apply(req);
         if ('leaseRevoke' in req) this.revoking.delete(req.leaseRevoke.id);
+        if (crossing) {
+          this.logger.warn({ index: e.index, dbSize: this.kv.dbSize }, 'message exceeded backend quota; raising alarm');
+          void this.propose({ alarm: { action: 'activate', memberId: this.memberId, alarm: 'NOSPACE' } }).catch(() => undefined);
+          throw Errors.noSpace();
+        }
       }
       waiter?.resolve(resp);
     } catch (err) {

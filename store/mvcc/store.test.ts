@@ -121,6 +121,23 @@ describe('MvccStore: revisions and versions as etcd reports them', () => {
     expect(st.dump().changes.map((c) => [s(c.kv.key), c.kv.modRevision])).toEqual([['b', 5]]);
   });
 
+  it("db size is etcd's: compaction frees space in use but keeps the size, reused by later writes; defragment shrinks it", () => {
+    const st = new MvccStore();
+    for (let i = 0; i < 10; i++) put(st, 'k', 'x'.repeat(100));
+    const full = st.dbSize;
+    expect(st.size).toBe(full);
+    st.compact(st.revision);
+    expect(st.size).toBeLessThan(full / 5); // one version of k left
+    expect(st.dbSize).toBe(full); // the space is free but still counted
+    put(st, 'k', 'y'.repeat(100)); // reuses freed space
+    expect(st.dbSize).toBe(full);
+    st.defragment();
+    expect(st.dbSize).toBe(st.size);
+    for (let i = 0; i < 20; i++) put(st, 'k', 'z'.repeat(100));
+    expect(st.dbSize).toBe(st.size); // growing past the old mark moves it
+    expect(st.dbSize).toBeGreaterThan(full);
+  });
+
   it('leases are kept on each version as full 64-bit ids', () => {
     const st = new MvccStore();
     put(st, 'l', 'v', 0x7fffffffffffffffn);

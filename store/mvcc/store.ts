@@ -60,6 +60,13 @@ export class MvccStore {
   /** Reads below this revision are refused; -1 before the first compaction. */
   private compactRev = -1;
   private bytes = 0;
+  /**
+   * The high-water mark of `bytes` since the last defragmentation, recorded when a compaction
+   * lowers `bytes`. etcd's db size is bbolt's high-water page mark: compaction frees pages for
+   * reuse but keeps the size, only a defragmentation (a rewrite) shrinks it, and the quota is
+   * checked against it. Local to each member, like etcd's file.
+   */
+  private allocated = 0;
 
   get revision(): number {
     return this.currentRev;
@@ -69,9 +76,19 @@ export class MvccStore {
     return this.compactRev;
   }
 
-  /** Approximate bytes held (keys, values and per-change overhead): the quota's measure. */
+  /** Approximate bytes held (keys, values and per-change overhead): etcd's db size "in use". */
   get size(): number {
     return this.bytes;
+  }
+
+  /** etcd's db size: what was ever held since the last defragment (the quota's measure). */
+  get dbSize(): number {
+    return Math.max(this.allocated, this.bytes);
+  }
+
+  /** What etcd's defragment does to the db size: it shrinks to what is in use. */
+  defragment(): void {
+    this.allocated = 0;
   }
 
   range(key: Uint8Array, rangeEnd: Uint8Array | undefined, opts: RangeOptions = {}): RangeResult {
@@ -88,6 +105,7 @@ export class MvccStore {
     if (rev <= this.compactRev) throw new CompactedRevisionError();
     if (rev > this.currentRev) throw new FutureRevisionError();
     this.compactRev = rev;
+    this.allocated = this.dbSize;
     const available = this.index.compact(rev);
     // editRange is the B+ tree's way to change entries while scanning them. Deletions made at
     // the compact revision itself stay until the next compaction: a watch may start at it.
@@ -134,6 +152,8 @@ export class MvccStore {
     this.index = new TreeIndex();
     this.revisions = new BTree<number, StoredChange[]>();
     this.bytes = 0;
+    // A member rebuilt from a snapshot holds only what is in use, as after etcd's defragment.
+    this.allocated = 0;
     for (const c of d.changes) {
       const key = toKeyString(c.kv.key);
       const rev: Revision = { main: c.kv.modRevision, sub: c.sub };

@@ -16,7 +16,16 @@ describe('store-server flags (etcd names and defaults)', () => {
       snapshotCount: 100000,
       maxRequestBytes: 1572864,
       maxTxnOps: 128,
+      autoCompactionMode: 'periodic',
+      autoCompactionRetention: '0',
+      experimentalSnapshotCatchupEntries: 5000,
     });
+  });
+
+  it('auto compaction: hours or a Go duration (periodic), revisions (revision)', () => {
+    expect(parseFlags(['--auto-compaction-retention=5s']).autoCompactionRetention).toBe('5s');
+    expect(parseFlags(['--auto-compaction-mode', 'revision', '--auto-compaction-retention', '1000']).autoCompactionMode).toBe('revision');
+    expect(parseFlags([], { ETCD_AUTO_COMPACTION_RETENTION: '1h' }).autoCompactionRetention).toBe('1h');
   });
 
   it('accepts --flag=value, --flag value, single dashes, booleans and ETCD_ variables; the command line wins', () => {
@@ -39,6 +48,10 @@ describe('store-server flags (etcd names and defaults)', () => {
     [['--initial-cluster-state=old'], /want 'new' or 'existing'/],
     [['--election-timeout=200'], /at least as 5 times/],
     [['--name'], /needs a value/],
+    // etcd 3.4 exits with these very words (etcdmain: error parsing CompactionRetention: ...).
+    [['--auto-compaction-retention=abc'], /^error parsing CompactionRetention: time: invalid duration "abc"$/],
+    [['--auto-compaction-retention=1.5'], /^error parsing CompactionRetention: time: missing unit in duration "1.5"$/],
+    [['--auto-compaction-mode=revision', '--auto-compaction-retention=-1'], /^error parsing CompactionRetention: time: missing unit in duration "-1"$/],
   ];
   for (const [argv, msg] of bad) {
     it(`refuses ${argv.join(' ')} with one clear line`, () => {

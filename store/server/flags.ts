@@ -2,6 +2,8 @@
 // and ETCD_<FLAG> environment variables), so a script that starts etcd starts store-server by
 // changing the program name.
 
+import { parseAutoCompaction } from './auto-compaction.js';
+
 export interface ServerFlags {
   name: string;
   dataDir: string;
@@ -20,6 +22,8 @@ export interface ServerFlags {
   maxTxnOps: number;
   autoCompactionMode: 'periodic' | 'revision';
   autoCompactionRetention: string;
+  /** etcd 3.5.14+'s name (3.4 has a fixed 5000): Raft entries the leader keeps after a snapshot for slow followers. */
+  experimentalSnapshotCatchupEntries: number;
   strictReconfigCheck: boolean;
   logLevel: string;
   listenMetricsUrls: string[];
@@ -48,8 +52,9 @@ const SPECS: Record<string, FlagSpec> = {
   'quota-backend-bytes': { key: 'quotaBackendBytes', kind: 'int', def: '0', help: 'raise alarms when the keyspace exceeds this size (0 = 2 GiB)' },
   'max-request-bytes': { key: 'maxRequestBytes', kind: 'int', def: '1572864', help: 'maximum client request size in bytes the server will accept' },
   'max-txn-ops': { key: 'maxTxnOps', kind: 'int', def: '128', help: 'maximum number of operations permitted in a transaction' },
-  'auto-compaction-mode': { key: 'autoCompactionMode', kind: 'string', def: 'periodic', help: "interpret 'auto-compaction-retention' as hours ('periodic') or revisions ('revision')" },
-  'auto-compaction-retention': { key: 'autoCompactionRetention', kind: 'string', def: '0', help: 'auto compaction retention (0 = off)' },
+  'auto-compaction-mode': { key: 'autoCompactionMode', kind: 'string', def: 'periodic', help: "interpret 'auto-compaction-retention' one of: periodic|revision. 'periodic' for duration based retention, defaulting to hours if no time unit is provided (e.g. '5m'). 'revision' for revision number based retention." },
+  'auto-compaction-retention': { key: 'autoCompactionRetention', kind: 'string', def: '0', help: 'auto compaction retention length. 0 means disable auto compaction.' },
+  'experimental-snapshot-catchup-entries': { key: 'experimentalSnapshotCatchupEntries', kind: 'int', def: '5000', help: 'number of entries for a slow follower to catch up after compacting the raft storage entries' },
   'strict-reconfig-check': { key: 'strictReconfigCheck', kind: 'bool', def: 'true', help: 'reject reconfiguration requests that would cause quorum loss' },
   'log-level': { key: 'logLevel', kind: 'string', def: 'info', help: 'log level: debug, info, warn, error' },
   'listen-metrics-urls': { key: 'listenMetricsUrls', kind: 'urls', def: '', help: 'extra URLs to serve /metrics and /health on' },
@@ -134,6 +139,13 @@ export function parseFlags(argv: readonly string[], env: NodeJS.ProcessEnv = {})
   if (f.autoCompactionMode !== 'periodic' && f.autoCompactionMode !== 'revision') {
     throw new FlagError(`invalid value ${JSON.stringify(f.autoCompactionMode)} for --auto-compaction-mode: want 'periodic' or 'revision'`);
   }
+  // etcd parses the retention when it starts (embed.StartEtcd) and exits with this message.
+  try {
+    parseAutoCompaction(f.autoCompactionMode, f.autoCompactionRetention);
+  } catch (e) {
+    throw new FlagError((e as Error).message);
+  }
+  if (f.experimentalSnapshotCatchupEntries < 1) throw new FlagError('--experimental-snapshot-catchup-entries must be > 0');
   if (f.heartbeatInterval <= 0) throw new FlagError('--heartbeat-interval must be > 0');
   if (f.electionTimeout < 5 * f.heartbeatInterval) {
     throw new FlagError(`--election-timeout[${f.electionTimeout}ms] should be at least as 5 times as --heartbeat-interval[${f.heartbeatInterval}ms]`);

@@ -12,6 +12,7 @@ import type * as http from 'node:http';
 import { pino } from 'pino';
 import { ETCD_CLUSTER_VERSION, ETCD_VERSION, type ServiceContext } from './grpc/context.js';
 import { startClientServer, type ClientServer } from './client-server.js';
+import { parseAutoCompaction } from './auto-compaction.js';
 import { FlagError, parseFlags, usage } from './flags.js';
 import { createGateway } from './gateway/index.js';
 import { Member } from './member.js';
@@ -61,6 +62,8 @@ async function main(): Promise<void> {
       requestTimeoutMs: Math.max(5000, 5 * flags.electionTimeout),
       // etcd's default quota: 2 GiB.
       quotaBytes: flags.quotaBackendBytes || 2 * 1024 * 1024 * 1024,
+      snapshotCatchUpEntries: flags.experimentalSnapshotCatchupEntries,
+      autoCompaction: parseAutoCompaction(flags.autoCompactionMode, flags.autoCompactionRetention),
     },
     logger,
   );

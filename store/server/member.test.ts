@@ -127,7 +127,25 @@ describe('Member (3 in one process, real disks)', () => {
     expect(ms.every((m) => !m.lessor.lookup(id))).toBe(true);
   });
 
-  it('past the quota the NOSPACE alarm is raised everywhere: writes refused, reads and deletes work; disarm after compaction clears it', async () => {
+  it("writes that all passed the quota check before the log but cross it when applied are applied anyway, answered NOSPACE, and every member raises its own alarm (etcd's quota applier)", async () => {
+    const sw = new Switchboard();
+    const ms = await Promise.all(configs(3).map((c) => startMember(sw, c)));
+    await until(() => ms.some((m) => m.isLeader()));
+    const big = new Uint8Array(8 * 1024);
+    const start = ms[0]!.kv.revision;
+    // 12 × 8 KiB at once: each is checked against the same (empty) db before any applies.
+    const results = await Promise.allSettled(Array.from({ length: 12 }, (_, i) => ms[0]!.write({ put: { key: b(`c${i}`), value: big } })));
+    const refused = results.filter((r) => r.status === 'rejected');
+    expect(refused.length).toBeGreaterThan(0);
+    for (const r of refused) expect(String((r as PromiseRejectedResult).reason)).toContain('database space exceeded');
+    // Applied all the same, identically everywhere: members must not diverge over a quota.
+    await until(() => ms.every((m) => m.kv.revision === start + 12));
+    expect(new Set(ms.map((m) => m.kv.hash().hash)).size).toBe(1);
+    await until(() => ms.every((m) => m.alarmList().length === 3));
+    expect(new Set(ms[0]!.alarmList().map((a) => a.memberId))).toEqual(new Set(ms.map((m) => m.memberId)));
+  });
+
+  it('past the quota the NOSPACE alarm is raised everywhere: writes refused, reads and deletes work; disarm after compaction and defragment clears it', async () => {
     const sw = new Switchboard();
     const ms = await Promise.all(configs(3).map((c) => startMember(sw, c)));
     await until(() => ms.some((m) => m.isLeader()));
@@ -146,9 +164,18 @@ describe('Member (3 in one process, real disks)', () => {
     expect((await ms[2]!.read({ key: b('big0') })).kvs.length).toBe(1);
     await ms[0]!.write({ deleteRange: { key: b('big'), rangeEnd: b('bih') } });
     await ms[0]!.write({ compaction: { revision: ms[0]!.kv.revision } });
+    await until(() => ms.every((m) => m.kv.compactRevision === ms[0]!.kv.revision));
+    // As in etcd, compaction frees space inside the db but not the db's size: still over quota.
     const raised = ms[0]!.alarmList()[0]!;
     await ms[0]!.setAlarm('deactivate', raised.memberId, 'NOSPACE');
     await until(() => ms.every((m) => !m.hasAlarm('NOSPACE')));
-    await ms[1]!.write({ put: { key: b('small'), value: b('x') } });
+    await expect(ms[1]!.write({ put: { key: b('big0'), value: big } })).rejects.toThrow('database space exceeded');
+    await until(() => ms.every((m) => m.hasAlarm('NOSPACE')));
+    // Defragmenting every member shrinks the size; disarmed, writes work again.
+    for (const m of ms) m.defragment();
+    expect(ms.every((m) => m.kv.dbSize < 1024)).toBe(true);
+    for (const a of ms[0]!.alarmList()) await ms[0]!.setAlarm('deactivate', a.memberId, 'NOSPACE');
+    await until(() => ms.every((m) => !m.hasAlarm('NOSPACE')));
+    await ms[1]!.write({ put: { key: b('big0'), value: big } });
   });
 });

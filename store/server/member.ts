@@ -10,6 +10,7 @@ import { MvccStore } from '../mvcc/store.js';
 import { decodeConfChange, encodeConfChange, ProposalDroppedError, type ConfChange, type Entry, type Message, type Snapshot, type SoftState } from '../raft/index.js';
 import { RaftDisk } from '../storage/raft-disk.js';
 import { WatchHub } from '../watch/hub.js';
+import { AutoCompactor, policyFor, realClock, type AutoCompactionSetting } from './auto-compaction.js';
 import { clusterIdFor, hexToId, idToHex, memberIdFor, parseInitialCluster, raftIdOf } from './identity.js';
 import { decodeMember, encodeMember, Membership, type MemberRecord } from './membership.js';
 import { RaftNode, ReadTimeoutError, NoLeaderError, type NodeLogger, type RaftTransport } from './raft-node.js';
@@ -34,6 +35,10 @@ export interface MemberConfig {
   requestTimeoutMs: number;
   /** Writes that would grow the keyspace past this many bytes raise the NOSPACE alarm (default 2 GiB, etcd's). */
   quotaBytes?: number;
+  /** Raft entries the leader keeps after a snapshot for slow followers (etcd's --experimental-snapshot-catchup-entries). */
+  snapshotCatchUpEntries?: number;
+  /** --auto-compaction-mode/--auto-compaction-retention; absent = off. */
+  autoCompaction?: AutoCompactionSetting;
 }
 
 /** What the member needs from the peer transport. */
@@ -66,17 +71,23 @@ function growsKeyspace(req: LogRequest): boolean {
   return hasPut(req.txn.success) || hasPut(req.txn.failure);
 }
 
-/** Bytes a request adds at most (keys and values of its puts). */
+/** etcd's estimates (etcdserver/quota.go) of what a key's metadata and a lease take in the db. */
+const KV_OVERHEAD = 256;
+const LEASE_OVERHEAD = 64;
+
+/** What a request may add to the db, as etcd's quota charges it: a transaction costs its dearer branch. */
 function requestCost(req: LogRequest): number {
-  const ops = (list: RequestOp[]): number => list.reduce((n, op) => n + ('put' in op ? op.put.key.length + op.put.value.length : 'txn' in op ? ops(op.txn.success) + ops(op.txn.failure) : 0), 0);
-  if ('put' in req) return req.put.key.length + req.put.value.length;
-  if ('txn' in req) return ops(req.txn.success) + ops(req.txn.failure);
+  const branch = (list: RequestOp[]): number => list.reduce((n, op) => n + ('put' in op ? KV_OVERHEAD + op.put.key.length + op.put.value.length : 'txn' in op ? txnCost(op.txn) : 0), 0);
+  const txnCost = (t: TxnRequest): number => Math.max(branch(t.success), branch(t.failure));
+  if ('put' in req) return KV_OVERHEAD + req.put.key.length + req.put.value.length;
+  if ('txn' in req) return txnCost(req.txn);
+  if ('leaseGrant' in req) return LEASE_OVERHEAD;
   return 0;
 }
 
 const DEFAULT_QUOTA_BYTES = 2 * 1024 * 1024 * 1024;
 
-/** Entries the leader keeps after a snapshot so slightly slow followers catch up from the log. */
+/** Entries the leader keeps after a snapshot so slightly slow followers catch up from the log (etcd's default). */
 const CATCH_UP_ENTRIES = 5000;
 
 export class Member {
@@ -104,6 +115,9 @@ export class Member {
    */
   private snapshotDue = false;
   private timers: NodeJS.Timeout[] = [];
+  private compactor: AutoCompactor | undefined;
+  /** After a restart: the commit index the log is replayed up to, and how many entries that took. */
+  private replay: { upTo: number; from: number; count: number } | undefined;
   private revoking = new Set<bigint>();
   private fatal: ((err: unknown) => void) | undefined;
 
@@ -126,8 +140,9 @@ export class Member {
     mkdirSync(dir, { recursive: true });
     this.disk = await RaftDisk.open(join(dir, 'raft'), { warn: (msg) => this.logger.warn({}, msg) });
     const identityFile = join(dir, 'identity.json');
+    const restarting = !this.disk.isEmpty();
 
-    if (this.disk.isEmpty()) {
+    if (!restarting) {
       if (this.config.initialClusterState !== 'new') {
         throw new Error('--initial-cluster-state existing needs the member to have been added with MemberAdd first; joining an existing cluster is not supported by this version yet');
       }
@@ -150,6 +165,9 @@ export class Member {
     const snap = this.disk.storage.snapshot();
     if (snap.metadata.index > 0) this.restoreImage(snap);
     this.snapshotIndex = snap.metadata.index;
+    const commit = this.disk.storage.hardStateNow().commit;
+    if (restarting && commit > snap.metadata.index) this.replay = { upTo: commit, from: snap.metadata.index, count: 0 };
+    else if (restarting) this.logger.info({ snapshotIndex: snap.metadata.index, replayed: 0 }, 'replayed 0 entries of the raft log after the snapshot');
     this.node = new RaftNode({
       raftId: this.raftId,
       disk: this.disk,
@@ -159,7 +177,10 @@ export class Member {
       applied: snap.metadata.index,
       logger: this.logger,
       onApply: (entries) => this.applyEntries(entries),
-      onSnapshot: (s) => this.restoreImage(s),
+      onSnapshot: (s) => {
+        this.restoreImage(s);
+        this.logger.info({ index: s.metadata.index, term: s.metadata.term, revision: this.kv.revision }, 'applied incoming raft snapshot');
+      },
       onSoftState: (s) => this.leadershipChanged(s),
       afterApply: (applied) => this.maybeSnapshot(applied),
       onFatal: (e) => this.fatal?.(e),
@@ -171,12 +192,27 @@ export class Member {
     this.node.start();
     this.timers.push(setInterval(() => this.hub.syncWatchers(), 100));
     this.timers.push(setInterval(() => this.revokeExpiredLeases(), 500));
+    const auto = this.config.autoCompaction;
+    if (auto) {
+      this.compactor = new AutoCompactor({
+        policy: policyFor(auto, Date.now()),
+        mode: auto.mode,
+        clock: realClock,
+        currentRevision: () => this.kv.revision,
+        isLeader: () => this.isLeader(),
+        // Through the log like a client's Compact, so every member compacts at the same entry.
+        compact: async (revision) => void (await this.write({ compaction: { revision } })),
+        logger: this.logger,
+      });
+      this.compactor.start();
+    }
     void this.publish();
   }
 
   async stop(): Promise<void> {
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
+    await this.compactor?.stop();
     await this.node.stop();
     for (const w of this.waiters.values()) w.reject(Errors.stopped());
     this.waiters.clear();
@@ -189,13 +225,20 @@ export class Member {
   async write(request: KvLogRequest): Promise<LogResponse> {
     // etcd checks the quota before a request enters the log; the first request that would exceed
     // it raises the NOSPACE alarm (through the log, so every member starts refusing writes).
-    if (growsKeyspace(request) && this.kv.size + requestCost(request) > (this.config.quotaBytes ?? DEFAULT_QUOTA_BYTES)) {
-      if (!this.hasAlarm('NOSPACE')) await this.propose({ alarm: { action: 'activate', memberId: this.memberId, alarm: 'NOSPACE' } }).catch(() => undefined);
+    // The measure is etcd's db size (kept after a compaction until a defragment), as etcd's is.
+    if (growsKeyspace(request) && this.overQuota(request)) {
+      // The alarm names this member (etcd's quotaAlarmer): each member that refuses lists one.
+      if (!this.alarms.has(`${this.memberId}:NOSPACE`)) await this.propose({ alarm: { action: 'activate', memberId: this.memberId, alarm: 'NOSPACE' } }).catch(() => undefined);
       throw Errors.noSpace();
     }
     const resp = await this.propose(request);
     if (!resp) throw new Error('internal: no response for a keyspace request');
     return resp;
+  }
+
+  /** etcd's backendQuota.Available, negated: the db size plus the request's cost reach the quota. */
+  private overQuota(request: LogRequest): boolean {
+    return this.kv.dbSize + requestCost(request) >= (this.config.quotaBytes ?? DEFAULT_QUOTA_BYTES);
   }
 
   /** A read: linearizable by default (ReadIndex through the leader), or served locally. */
@@ -272,6 +315,16 @@ export class Member {
       if (e.type === 'confChange') this.applyConfChange(e);
       else if (e.data.length > 0) this.applyRequest(e);
     }
+    if (this.replay) this.countReplayed(entries);
+  }
+
+  /** A restart replays the log after the last snapshot: say how much (what bounds restart time). */
+  private countReplayed(entries: readonly Entry[]): void {
+    const r = this.replay!;
+    for (const e of entries) if (e.index > r.from && e.index <= r.upTo) r.count++;
+    if (entries.length === 0 || entries[entries.length - 1]!.index < r.upTo) return;
+    this.logger.info({ snapshotIndex: r.from, replayed: r.count, appliedIndex: r.upTo }, `replayed ${r.count} entries of the raft log after the snapshot`);
+    this.replay = undefined;
   }
 
   private applyRequest(e: Entry): void {
@@ -292,8 +345,17 @@ export class Member {
         // Every member refuses the same entries while the alarm is raised (etcd's capped applier).
         throw Errors.noSpace();
       } else {
+        // etcd's quota applier: a write that takes this member's db past the quota is still
+        // applied (members must not diverge), but answered NOSPACE, and this member raises its
+        // own alarm. So each member that crosses the quota lists an alarm, as in etcd.
+        const crossing = growsKeyspace(req) && this.overQuota(req);
         resp = this.sm.apply(req);
         if ('leaseRevoke' in req) this.revoking.delete(req.leaseRevoke.id);
+        if (crossing) {
+          this.logger.warn({ index: e.index, dbSize: this.kv.dbSize }, 'message exceeded backend quota; raising alarm');
+          void this.propose({ alarm: { action: 'activate', memberId: this.memberId, alarm: 'NOSPACE' } }).catch(() => undefined);
+          throw Errors.noSpace();
+        }
       }
       waiter?.resolve(resp);
     } catch (err) {
@@ -333,7 +395,7 @@ export class Member {
     const image: SnapshotImage = { kv: this.sm.dump(), members: this.membership.dump(), alarms: this.alarmList().map((a) => ({ memberId: a.memberId.toString(), alarm: a.alarm })) };
     const conf = this.node.raw.status().config;
     const snap: Snapshot = { metadata: { index: applied, term: this.disk.storage.term(applied), confState: conf }, data: encodeJson(image) };
-    await this.disk.saveSnapshot(snap, Math.max(0, applied - CATCH_UP_ENTRIES));
+    await this.disk.saveSnapshot(snap, Math.max(0, applied - (this.config.snapshotCatchUpEntries ?? CATCH_UP_ENTRIES)));
     this.snapshotIndex = applied;
     this.logger.info({ index: applied }, 'saved snapshot and compacted the raft log');
   }
@@ -383,6 +445,12 @@ export class Member {
 
   alarmList(): ActiveAlarm[] {
     return [...this.alarms.values()].sort((a, b) => (a.memberId < b.memberId ? -1 : a.memberId > b.memberId ? 1 : a.alarm < b.alarm ? -1 : 1));
+  }
+
+  /** Maintenance.Defragment: this member's db size shrinks to what is in use (local, like etcd's). */
+  defragment(): void {
+    this.kv.defragment();
+    this.logger.info({ dbSize: this.kv.dbSize, dbSizeInUse: this.kv.size }, 'defragmented');
   }
 
   /** Raise or clear an alarm through the log (Maintenance.Alarm). */

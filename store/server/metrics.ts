@@ -24,7 +24,9 @@ export function createMetrics(member: Member, transport: PeerTransport): { regis
   gauge('etcd_server_term', 'The current Raft term.', () => member.node.raw.raft.term);
   gauge('etcd_debugging_mvcc_current_revision', 'The current revision of store.', () => member.kv.revision);
   gauge('etcd_debugging_mvcc_compact_revision', 'The revision of the last compaction in store.', () => member.kv.compactRevision);
-  gauge('etcd_mvcc_db_total_size_in_bytes', 'Total size of the keyspace in bytes (an estimate: keys, values, overhead).', () => member.kv.size);
+  gauge('etcd_mvcc_db_total_size_in_bytes', 'Total size of the underlying database physically allocated in bytes (an estimate: the high-water mark since the last defragment).', () => member.kv.dbSize);
+  gauge('etcd_mvcc_db_total_size_in_use_in_bytes', 'Total size of the underlying database logically in use in bytes (an estimate: keys, values, overhead).', () => member.kv.size);
+  gauge('etcd_server_quota_backend_bytes', 'Current backend storage quota size in bytes.', () => member.config.quotaBytes ?? 2 * 1024 * 1024 * 1024);
   gauge('etcd_debugging_mvcc_watcher_total', 'Total number of watchers.', () => member.hub.counts.synced + member.hub.counts.unsynced);
   gauge('etcd_debugging_mvcc_slow_watcher_total', 'Total number of unsynced slow watchers.', () => member.hub.counts.unsynced);
   gauge('etcd_debugging_lease_total', 'The number of leases.', () => member.lessor.list().length);
@@ -46,5 +48,7 @@ export function createMetrics(member: Member, transport: PeerTransport): { regis
   perPeer('etcd_network_peer_sent_bytes_total', 'The total number of bytes sent to peers.', 'To', (p) => p.bytesSent);
   perPeer('etcd_network_peer_received_bytes_total', 'The total number of bytes received from peers.', 'From', (p) => p.bytesReceived);
   perPeer('etcd_network_peer_sent_failures_total', 'The total number of send failures to peers.', 'To', (p) => p.sendFailures);
+  perPeer('etcd_network_snapshot_send_success', 'Total number of successful snapshot sends', 'To', (p) => p.snapshotsSent);
+  perPeer('etcd_network_snapshot_receive_success', 'Total number of successful snapshot receives', 'From', (p) => p.snapshotsReceived);
   return { registry };
 }

@@ -22,7 +22,8 @@ export function maintenanceService(ctx: ServiceContext): Omit<MaintenanceHandler
       return {
         header: header(ctx),
         version: ETCD_VERSION,
-        dbSize: String(m.kv.size),
+        // etcd: the db's size (kept after a compaction until a defragment) and the part in use.
+        dbSize: String(m.kv.dbSize),
         dbSizeInUse: String(m.kv.size),
         leader: leader ? leader.id.toString() : '0',
         raftIndex: String(raft.raftLog.committed),
@@ -59,7 +60,11 @@ export function maintenanceService(ctx: ServiceContext): Omit<MaintenanceHandler
       for (const a of cleared) await m.setAlarm('deactivate', a.memberId, a.alarm);
       return { header: header(ctx), alarms: wire(cleared) };
     }),
-    Defragment: unary(ctx, async () => ({ header: header(ctx) })),
+    // Local to this member, as etcd's is (etcdctl defrag asks each endpoint).
+    Defragment: unary(ctx, async () => {
+      m.defragment();
+      return { header: header(ctx) };
+    }),
     Snapshot: (call: grpc.ServerWritableStream<P.SnapshotRequest, P.Input<P.SnapshotResponse>>) => {
       // A consistent image: taken synchronously, between two applies.
       const file = encodeSnapshotFile(encodeJson({ kv: m.sm.dump(), members: m.membership.dump() }));

@@ -44,7 +44,7 @@ export async function startClientServer(
   add(services.KV, kvService(ctx));
   add(services.Watch, watchService(ctx));
   add(services.Lease, leaseService(ctx, forwarder));
-  add(services.Cluster, clusterService(ctx));
+  add(services.Cluster, clusterService(ctx, forwarder));
   add(services.Maintenance, maintenanceService(ctx));
   add(services.Lock, lockService(ctx));
   add(services.Election, electionService(ctx));

@@ -136,7 +136,7 @@ export function createGateway(ctx: ServiceContext): Gateway {
     'etcdserverpb.KV': kvService(ctx),
     'etcdserverpb.Watch': watchService(ctx),
     'etcdserverpb.Lease': leaseService(ctx, forwarder),
-    'etcdserverpb.Cluster': clusterService(ctx),
+    'etcdserverpb.Cluster': clusterService(ctx, forwarder),
     'etcdserverpb.Maintenance': maintenanceService(ctx),
   };
   const root = etcdRoot();

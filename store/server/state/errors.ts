@@ -40,6 +40,10 @@ export const Errors = {
   peerUrlExist: e(ETCD_ERRORS.PeerURLExist),
   memberNotLearner: e(ETCD_ERRORS.MemberNotLearner),
   learnerNotReady: e(ETCD_ERRORS.LearnerNotReady),
+  tooManyLearners: e(ETCD_ERRORS.TooManyLearners),
+  memberNotEnoughStarted: e(ETCD_ERRORS.MemberNotEnoughStarted),
+  memberBadUrls: e(ETCD_ERRORS.MemberBadURLs),
+  unhealthy: e(ETCD_ERRORS.Unhealthy),
   badLeaderTransferee: e(ETCD_ERRORS.BadLeaderTransferee),
   corrupt: e(ETCD_ERRORS.Corrupt),
 };

@@ -73,6 +73,7 @@ export class PeerTransport {
       statsFor: (id) => this.statsFor(id),
       rejected: this.rejected,
       deliver: (msgs) => this.callback('onMessages', () => this.opts.onMessages(msgs)),
+      membersInfo: opts.membersInfo,
     });
   }
 
@@ -120,6 +121,9 @@ export class PeerTransport {
         random: this.random,
         stats,
         reportUnreachable: () => this.reportUnreachable(id),
+        reportRemoved: () => {
+          if (this.state === 'started') this.callback('onRemoved', () => this.opts.onRemoved?.(id));
+        },
       },
       urls,
     );
@@ -152,6 +156,11 @@ export class PeerTransport {
 
   hasPeer(id: NodeId): boolean {
     return this.peers.has(id);
+  }
+
+  /** Since when (ms since the epoch) the stream to a peer has been up; undefined if it is not. */
+  activeSince(id: NodeId): number | undefined {
+    return this.peers.get(id)?.activeSince;
   }
 
   /**

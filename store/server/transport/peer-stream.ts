@@ -125,6 +125,15 @@ export class PeerStream {
     this.connect();
   }
 
+  /** Reconnects now instead of when the backoff says, if the last attempt failed. */
+  redialIfBackingOff(): void {
+    if (this.state !== 'backoff' || this.reconnectTimer === undefined) return;
+    clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = undefined;
+    this.backoff.reset();
+    this.connect();
+  }
+
   /** Ends the stream gracefully, then the session; destroys them if that takes longer than graceMs. */
   async close(graceMs: number): Promise<void> {
     if (this.state === 'closed') return;

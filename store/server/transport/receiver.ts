@@ -48,6 +48,8 @@ export interface ReceiverContext {
   rejected: Record<RejectReason, number>;
   deliver(msgs: Message[]): void;
   membersInfo?: (() => PeerMembersInfo) | undefined;
+  /** A peer opened its message stream to us: it is up, whatever our own backoff believes. */
+  peerStreamOpened?(id: NodeId): void;
 }
 
 interface Rejection {
@@ -226,6 +228,7 @@ export class Receiver {
     }
     stream.respond({ ':status': 200, 'content-type': CONTENT_TYPE });
     this.ctx.logger.debug({ peer: from }, 'accepted inbound message stream');
+    this.ctx.peerStreamOpened?.(from);
     const decoder = new FrameDecoder(this.ctx.tuning.maxFrameBytes);
     const stats = this.ctx.statsFor(from);
     let broken = false;

@@ -74,6 +74,9 @@ export class PeerTransport {
       rejected: this.rejected,
       deliver: (msgs) => this.callback('onMessages', () => this.opts.onMessages(msgs)),
       membersInfo: opts.membersInfo,
+      // A member that just started (e.g. one that joins) would otherwise wait out our backoff,
+      // up to backoffMaxMs, before it hears from us.
+      peerStreamOpened: (id) => this.peers.get(id)?.redialIfBackingOff(),
     });
   }
 

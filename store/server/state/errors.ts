@@ -41,7 +41,9 @@ export const Errors = {
   memberNotLearner: e(ETCD_ERRORS.MemberNotLearner),
   learnerNotReady: e(ETCD_ERRORS.LearnerNotReady),
   tooManyLearners: e(ETCD_ERRORS.TooManyLearners),
-  memberNotEnoughStarted: e(ETCD_ERRORS.MemberNotEnoughStarted),
+  // etcd 3.4 maps ErrNotEnoughStartedMembers to the client-side rpctypes error instead of its gRPC
+  // status, so grpc-go sends it as Unknown (etcdctl shows "code = Unknown"): clients see that code.
+  memberNotEnoughStarted: () => new EtcdError(2, ETCD_ERRORS.MemberNotEnoughStarted.message),
   memberBadUrls: e(ETCD_ERRORS.MemberBadURLs),
   unhealthy: e(ETCD_ERRORS.Unhealthy),
   badLeaderTransferee: e(ETCD_ERRORS.BadLeaderTransferee),

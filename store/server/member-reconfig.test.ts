@@ -137,4 +137,44 @@ describe('membership changes on real members', () => {
     sw.down.delete(victim.raftId);
     await until(() => victim.removed);
   });
+
+  it('a learner that joins after the log was compacted catches up from a snapshot, then is promoted', async () => {
+    const sw = new Switchboard();
+    const cfgs = configs(4).map((c) => ({ ...c, snapshotCount: 300 }));
+    // m4 is not a founder: it is added later, and joins with --initial-cluster-state existing.
+    const founders = cfgs.slice(0, 3).map((c) => ({ ...c, initialCluster: c.initialCluster.split(',').slice(0, 3).join(',') }));
+    const ms = await Promise.all(founders.map((c) => start(sw, c)));
+    await until(() => ms.some((m) => m.isLeader()));
+    // More entries than a leader keeps after a snapshot (5000): the log no longer starts at 1.
+    for (let batch = 0; batch < 11; batch++) {
+      await Promise.all(Array.from({ length: 500 }, (_, i) => ms[0]!.write({ put: { key: b(`k${i}`), value: b(`v${batch}`) } })));
+    }
+    const leader = ms.find((m) => m.isLeader())!;
+    await until(() => leader.node.raw.raft.raftLog.firstIndex() > 1);
+    const url = cfgs[3]!.advertisePeerUrls;
+    const learner = await admin(leader, ms).add(url, true);
+    const info = leader.membersInfo();
+    let asked: string[] = [];
+    const joiner: Member = new Member({ ...cfgs[3]!, initialClusterState: 'existing' }, quiet);
+    await joiner.open(() => sw.transportFor(() => joiner), (e) => {
+      throw e;
+    }, async (urls) => {
+      asked = urls;
+      return info;
+    });
+    expect(joiner.memberId).toBe(learner.id);
+    expect(joiner.clusterId).toBe(leader.clusterId);
+    expect(asked.sort()).toEqual(founders.map((c) => c.advertisePeerUrls[0]).sort());
+    sw.members.set(joiner.raftId, joiner);
+    joiner.start();
+    running.push(joiner);
+    await until(() => joiner.kv.revision === leader.kv.revision, 20_000);
+    expect(joiner.kv.hash()).toEqual(leader.kv.hash());
+    // It never saw the first entries: they came as a snapshot (with the member table in it).
+    expect(joiner.node.raw.raft.raftLog.firstIndex()).toBeGreaterThan(1);
+    expect(joiner.membership.list().map((m) => m.id)).toEqual(leader.membership.list().map((m) => m.id));
+    await admin(ms[1]!, [...ms, joiner]).promote(learner.id);
+    await until(() => [...ms, joiner].every((m) => voters(m).length === 4));
+    await joiner.write({ put: { key: b('from-the-new-voter'), value: b('x') } });
+  });
 });

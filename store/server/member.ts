@@ -137,7 +137,12 @@ export class Member {
    * Open the data directory, recover or bootstrap, and get ready to start. The transport is made
    * once the member knows who it is (its ids come from the data directory or the bootstrap).
    */
-  async open(makeTransport: (ids: { raftId: number; memberId: bigint; clusterId: bigint }) => MemberTransport, onFatal: (err: unknown) => void): Promise<void> {
+  async open(
+    makeTransport: (ids: { raftId: number; memberId: bigint; clusterId: bigint }) => MemberTransport,
+    onFatal: (err: unknown) => void,
+    /** How a joining member asks the others for the member table (tests without sockets pass their own). */
+    fetchMembers: (peerUrls: string[], timeoutMs: number) => Promise<PeerMembersInfo> = fetchClusterMembers,
+  ): Promise<void> {
     this.fatal = onFatal;
     const dir = join(this.config.dataDir, 'member');
     mkdirSync(dir, { recursive: true });
@@ -147,7 +152,7 @@ export class Member {
     if (this.disk.isEmpty() && this.config.initialClusterState === 'existing') {
       // Joining: the ids come from the cluster (written first, so a crash before any entry arrives
       // joins again as the same member); the log, or a snapshot, brings everything else.
-      await this.join((memberId, clusterId) =>
+      await this.join(fetchMembers, (memberId, clusterId) =>
         writeDurably(identityFile, JSON.stringify({ memberId: idToHex(memberId), clusterId: idToHex(clusterId), name: this.config.name } satisfies Identity)),
       );
     } else if (this.disk.isEmpty()) {
@@ -520,12 +525,12 @@ export class Member {
   // ---- joining ----
 
   /** An added member's first start: learn the ids from the other members' peer /members. */
-  private async join(persistIdentity: (memberId: bigint, clusterId: bigint) => void): Promise<void> {
+  private async join(fetchMembers: (peerUrls: string[], timeoutMs: number) => Promise<PeerMembersInfo>, persistIdentity: (memberId: bigint, clusterId: bigint) => void): Promise<void> {
     const cluster = parseInitialCluster(this.config.initialCluster);
     const mine = [...this.config.advertisePeerUrls].sort().join(',');
     const others = [...cluster.values()].filter((urls) => [...urls].sort().join(',') !== mine).flat();
     if (others.length === 0) throw new Error('--initial-cluster-state existing: --initial-cluster names no other member to join');
-    const info = await fetchClusterMembers(others, Math.max(1000, this.config.requestTimeoutMs));
+    const info = await fetchMembers(others, Math.max(1000, this.config.requestTimeoutMs));
     const me = findSelf(info, cluster, this.config.advertisePeerUrls);
     this.memberId = hexToId(me.id);
     this.clusterId = BigInt(info.clusterId);

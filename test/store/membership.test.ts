@@ -258,6 +258,13 @@ describe('membership: a store-server cluster grows, promotes, shrinks', () => {
     // Strict checks with m3 down: a learner add needs every voter connected; removing m2 would
     // leave m1 alone among the connected voters of three.
     await m3.kill('SIGKILL');
+    // What the checks see: m1's stream to m3 is down (etcd's etcd_network_active_peers gauge).
+    const ids0 = new Map((await memberList(m1.endpoint)).map((x) => [x.name, x.id]));
+    const m3Down = `etcd_network_active_peers{Local="${ids0.get('m1')}",Remote="${ids0.get('m3')}"} 0`;
+    for (let i = 0; !(await (await fetch(`${m1.clientUrl}/metrics`)).text()).includes(m3Down); i++) {
+      if (i > 100) throw new Error(`m1 still sees m3 active`);
+      await new Promise((res) => setTimeout(res, 100));
+    }
     refused(await runEtcdctl(m1.endpoint, ['member', 'add', 'l2', '--learner', `--peer-urls=http://127.0.0.1:${await freePort()}`]), 'etcdserver: unhealthy cluster');
     refused(await runEtcdctl(m1.endpoint, ['member', 'remove', (await memberList(m1.endpoint)).find((x) => x.name === 'm2')!.id]), 'etcdserver: unhealthy cluster');
     m3.start();

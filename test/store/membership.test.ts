@@ -155,7 +155,7 @@ describe('membership: etcdctl refusals are the same as etcd 3.4', () => {
     expect(lists[1]).toContain('<LEARNER_ID>, unstarted, , http://127.0.0.1:<P2>, , true\n');
     const learnerFlag = (t: string): string => t.replace(/^(<LEARNER_ID>, .*), (true|false)$/m, '$1, <IS_LEARNER>');
     expect(learnerFlag(lists[1]!)).toBe(learnerFlag(lists[0]!));
-    ok(await each((s) => ['member', 'remove', learnerIds.get(s)!]));
+    ok(await each((s) => ['member', 'remove', learnerIds.get(s)!, '-w', 'json']));
     // A removed id is gone for good: etcd's ErrIDRemoved reaches clients as "member not found".
     refused(await each((s) => ['member', 'remove', learnerIds.get(s)!]), 'etcdserver: member not found');
     refused(await each((s) => ['member', 'promote', learnerIds.get(s)!]), 'etcdserver: member not found');

@@ -237,6 +237,12 @@ describe('membership: a store-server cluster grows, promotes, shrinks', () => {
     await m3.waitHealthy();
     await caughtUp(m3, 'while-learning', 'v2');
     expect((await memberList(m1.endpoint)).find((x) => x.id === m3id)?.isLearner).toBe(true);
+    // A learner serves only what it can answer alone, as etcd 3.4's learner does (same words).
+    for (const args of [['get', 'before'], ['put', 'k', 'v'], ['member', 'list'], ['alarm', 'list']]) {
+      refused(await runEtcdctl(m3.endpoint, args), 'etcdserver: rpc not supported for learner');
+    }
+    expect(ok(await runEtcdctl(m3.endpoint, ['get', 'before', '--consistency=s', '--print-value-only']))).toBe('v1\n');
+    expect(ok(await runEtcdctl(m3.endpoint, ['endpoint', 'status']))).toContain(`${m3id}, `);
     // Promoted through a follower or the leader alike (a follower hands it to the leader).
     ok(await retryWhile(() => runEtcdctl(m2.endpoint, ['member', 'promote', m3id]), ['in sync with leader']));
     expect((await memberList(m1.endpoint)).find((x) => x.id === m3id)?.isLearner).toBe(false);

@@ -64,6 +64,7 @@ async function main(): Promise<void> {
       quotaBytes: flags.quotaBackendBytes || 2 * 1024 * 1024 * 1024,
       snapshotCatchUpEntries: flags.experimentalSnapshotCatchupEntries,
       autoCompaction: parseAutoCompaction(flags.autoCompactionMode, flags.autoCompactionRetention),
+      strictReconfigCheck: flags.strictReconfigCheck,
     },
     logger,
   );
@@ -85,6 +86,9 @@ async function main(): Promise<void> {
       onMessages: (msgs) => member.receive(msgs),
       onUnreachable: (id) => member.node?.reportUnreachable(id),
       onSnapshotStatus: (id, status) => member.node?.reportSnapshot(id, status),
+      // A peer refused us with 410: we were removed while not hearing of it through the log.
+      onRemoved: () => member.learnRemoved(),
+      membersInfo: () => member.membersInfo(),
     });
     return transport;
   }, fatal);
@@ -135,7 +139,7 @@ async function main(): Promise<void> {
   member.start();
   logger.info({ memberId: member.memberId.toString(16), clusterId: member.clusterId.toString(16), client: flags.listenClientUrls, peer: flags.listenPeerUrls }, 'store-server is serving');
 
-  const shutdown = async (signal: string) => {
+  const shutdown = async (signal: string, exitCode = 0) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
@@ -147,12 +151,21 @@ async function main(): Promise<void> {
       await transport?.stop();
       logger.info({}, 'stopped');
       logger.flush();
-      process.exit(0);
+      process.exit(exitCode);
     } catch (err) {
       logger.error({ err }, 'unclean shutdown');
       process.exit(1);
     }
   };
+  // etcd's words and behaviour: after a short delay (so the answer to the removal and the last
+  // appends still go out) the member stops, and exits 0 like etcd 3.4 does.
+  member.onRemoved = () => {
+    logger.error({}, 'the member has been permanently removed from the cluster');
+    logger.info({}, 'the data-dir used by this member must be removed.');
+    process.stderr.write('store-server: the member has been permanently removed from the cluster\n');
+    setTimeout(() => void shutdown('removed from the cluster'), 1000);
+  };
+  if (member.removed) member.onRemoved();
   process.on('SIGTERM', () => {
     process.stderr.write('store-server: SIGTERM received\n');
     void shutdown('SIGTERM');

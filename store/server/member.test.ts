@@ -2,32 +2,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Message } from '../raft/index.js';
 import { raftIdOf } from './identity.js';
 import { Member, type MemberConfig } from './member.js';
+import { Switchboard } from './testing/switchboard.js';
 
 const b = (s: string): Uint8Array => new TextEncoder().encode(s);
 const s = (u: Uint8Array): string => new TextDecoder().decode(u);
 const quiet = { info() {}, warn() {}, error() {} };
-
-/** Members in one process, their Raft messages delivered asynchronously through a shared switch. */
-class Switchboard {
-  members = new Map<number, Member>();
-  down = new Set<number>();
-  transportFor(self: () => Member) {
-    return {
-      send: (msgs: Message[]) => {
-        for (const m of msgs) {
-          setImmediate(() => {
-            const to = this.members.get(m.to);
-            if (!to || this.down.has(m.to) || this.down.has(self().raftId)) return;
-            to.receive([m]);
-          });
-        }
-      },
-    };
-  }
-}
 
 const dirs: string[] = [];
 const members: Member[] = [];

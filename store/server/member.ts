@@ -7,12 +7,16 @@ import { mkdirSync, readFileSync, writeFileSync, existsSync, openSync, fsyncSync
 import { join } from 'node:path';
 import { Lessor } from '../lease/lessor.js';
 import { MvccStore } from '../mvcc/store.js';
-import { decodeConfChange, encodeConfChange, ProposalDroppedError, type ConfChange, type Entry, type Message, type Snapshot, type SoftState } from '../raft/index.js';
+import { decodeConfChange, encodeConfChange, ProposalDroppedError, type ConfChange, type ConfChangeSingle, type Entry, type Message, type Snapshot, type SoftState } from '../raft/index.js';
 import { RaftDisk } from '../storage/raft-disk.js';
 import { WatchHub } from '../watch/hub.js';
 import { AutoCompactor, policyFor, realClock, type AutoCompactionSetting } from './auto-compaction.js';
+import { decodeConfContext, encodeConfContext } from './conf-context.js';
 import { clusterIdFor, hexToId, idToHex, memberIdFor, parseInitialCluster, raftIdOf } from './identity.js';
-import { decodeMember, encodeMember, Membership, type MemberRecord } from './membership.js';
+import { fetchClusterMembers, findSelf } from './join.js';
+import { Membership, type MemberRecord } from './membership.js';
+import { validateChange, type MemberChange, type ReconfigView } from './reconfig.js';
+import type { PeerMembersInfo } from './transport/index.js';
 import { RaftNode, ReadTimeoutError, NoLeaderError, type NodeLogger, type RaftTransport } from './raft-node.js';
 import { EtcdError, Errors } from './state/errors.js';
 import { decodeEnvelope, decodeJson, encodeEnvelope, encodeJson, type AlarmType, type KvLogRequest, type LogRequest, type RangeRequest, type RangeResponse, type RequestOp, type TxnRequest } from './state/requests.js';
@@ -39,10 +43,17 @@ export interface MemberConfig {
   snapshotCatchUpEntries?: number;
   /** --auto-compaction-mode/--auto-compaction-retention; absent = off. */
   autoCompaction?: AutoCompactionSetting;
+  /** --strict-reconfig-check (default true): refuse membership changes that risk the quorum. */
+  strictReconfigCheck?: boolean;
 }
 
 /** What the member needs from the peer transport. */
-export type MemberTransport = RaftTransport & { addPeer?(id: number, urls: string[]): void; removePeer?(id: number): void };
+export type MemberTransport = RaftTransport & {
+  addPeer?(id: number, urls: string[]): void;
+  removePeer?(id: number): void;
+  /** Since when the stream to a peer has been up (ms since the epoch), undefined if down. */
+  activeSince?(id: number): number | undefined;
+};
 
 /** What the member persists about itself beside the Raft data (also written by an offline restore). */
 export interface Identity {
@@ -120,6 +131,12 @@ export class Member {
   private replay: { upTo: number; from: number; count: number } | undefined;
   private revoking = new Set<bigint>();
   private fatal: ((err: unknown) => void) | undefined;
+  /** Members of the cluster this member joined, learnt from a peer before the log says so. */
+  private joinPeers: { raftId: number; peerUrls: string[] }[] = [];
+  /** Set once this member applied its own removal (or a peer said it was removed). */
+  removed = false;
+  /** Called once when this member learns it was removed from the cluster: the process must stop. */
+  onRemoved: (() => void) | undefined;
 
   constructor(config: MemberConfig, logger: NodeLogger) {
     this.config = config;
@@ -134,7 +151,12 @@ export class Member {
    * Open the data directory, recover or bootstrap, and get ready to start. The transport is made
    * once the member knows who it is (its ids come from the data directory or the bootstrap).
    */
-  async open(makeTransport: (ids: { raftId: number; memberId: bigint; clusterId: bigint }) => MemberTransport, onFatal: (err: unknown) => void): Promise<void> {
+  async open(
+    makeTransport: (ids: { raftId: number; memberId: bigint; clusterId: bigint }) => MemberTransport,
+    onFatal: (err: unknown) => void,
+    /** How a joining member asks the others for the member table (tests without sockets pass their own). */
+    fetchMembers: (peerUrls: string[], timeoutMs: number) => Promise<PeerMembersInfo> = fetchClusterMembers,
+  ): Promise<void> {
     this.fatal = onFatal;
     const dir = join(this.config.dataDir, 'member');
     mkdirSync(dir, { recursive: true });
@@ -142,10 +164,13 @@ export class Member {
     const identityFile = join(dir, 'identity.json');
     const restarting = !this.disk.isEmpty();
 
-    if (!restarting) {
-      if (this.config.initialClusterState !== 'new') {
-        throw new Error('--initial-cluster-state existing needs the member to have been added with MemberAdd first; joining an existing cluster is not supported by this version yet');
-      }
+    if (!restarting && this.config.initialClusterState === 'existing') {
+      // Joining: the ids come from the cluster (written first, so a crash before any entry arrives
+      // joins again as the same member); the log, or a snapshot, brings everything else.
+      await this.join(fetchMembers, (memberId, clusterId) =>
+        writeDurably(identityFile, JSON.stringify({ memberId: idToHex(memberId), clusterId: idToHex(clusterId), name: this.config.name } satisfies Identity)),
+      );
+    } else if (!restarting) {
       // The identity is written first: a crash before the bootstrap entries are on disk leaves an
       // empty log, and the next start bootstraps again to the same ids.
       await this.bootstrap((memberId, clusterId) =>
@@ -160,6 +185,7 @@ export class Member {
     }
     this.raftId = raftIdOf(this.memberId);
     this.transport = makeTransport({ raftId: this.raftId, memberId: this.memberId, clusterId: this.clusterId });
+    for (const p of this.joinPeers) this.transport.addPeer?.(p.raftId, p.peerUrls);
 
     // The state machine starts from the last snapshot; the log after it is re-applied.
     const snap = this.disk.storage.snapshot();
@@ -271,15 +297,41 @@ export class Member {
     }
   }
 
-  private async propose(request: LogRequest): Promise<LogResponse | undefined> {
+  private propose(request: LogRequest): Promise<LogResponse | undefined> {
     const id = `${idToHex(this.memberId)}-${++this.nextRequest}`;
     const data = encodeEnvelope({ id, request });
+    return this.submit(id, () => this.node.propose(data));
+  }
+
+  /**
+   * Propose a membership change and wait until it is applied on this member. Rejects with the
+   * apply-time refusal (etcd's ValidateConfigurationChange) if every member refused it.
+   */
+  async proposeMemberChange(change: MemberChange): Promise<void> {
+    const id = `${idToHex(this.memberId)}-${++this.nextRequest}`;
+    const cc: ConfChange = { transition: 'auto', changes: [raftChangeOf(change)], context: encodeConfContext({ change, requestId: id }) };
+    await this.submit(id, () => this.node.proposeConfChange(cc));
+  }
+
+  /** The cluster as the pre-proposal checks of a membership change see it from this member. */
+  reconfigView(): ReconfigView {
+    return {
+      selfId: this.memberId,
+      members: this.membership.list(),
+      strict: this.config.strictReconfigCheck ?? true,
+      now: Date.now(),
+      activeSince: (id) => this.transport.activeSince?.(raftIdOf(id)),
+    };
+  }
+
+  /** Send an entry through `send` (retried while there is no leader), then wait for its waiter. */
+  private async submit(id: string, send: () => void): Promise<LogResponse | undefined> {
     const deadline = Date.now() + this.config.requestTimeoutMs;
     const result = new Promise<LogResponse | undefined>((resolve, reject) => this.waiters.set(id, { resolve, reject }));
     // Proposals are dropped while there is no leader (an election is running): retry until it ends.
     for (;;) {
       try {
-        this.node.propose(data);
+        send();
         break;
       } catch (e) {
         if (!(e instanceof ProposalDroppedError)) {
@@ -370,21 +422,53 @@ export class Member {
 
   private applyConfChange(e: Entry): void {
     const cc = decodeConfChange(e.data);
-    const record = cc.context && cc.context.length > 0 ? decodeMember(cc.context) : undefined;
-    this.node.applyConfChange(cc);
-    for (const change of cc.changes) {
-      if (change.type === 'removeNode') {
-        const m = this.membership.byRaft(change.nodeId);
-        if (m) this.membership.remove(m.id);
-        this.transport.removePeer?.(change.nodeId);
-      } else if (record && raftIdOf(record.id) === change.nodeId) {
-        this.snapshotDue = this.snapshotIndex > 0;
-        const existing = this.membership.get(record.id);
-        if (existing && change.type === 'addNode') this.membership.promote(record.id);
-        else this.membership.add({ ...record, isLearner: change.type === 'addLearner' });
-        if (record.id !== this.memberId) this.transport.addPeer?.(change.nodeId, record.peerUrls);
-      }
+    if (!cc.context || cc.context.length === 0) {
+      // Leaving a joint configuration: the membership table does not change.
+      this.node.applyConfChange(cc);
+      return;
     }
+    const { change, requestId } = decodeConfContext(cc.context);
+    const waiter = requestId === undefined ? undefined : this.waiters.get(requestId);
+    if (requestId !== undefined) this.waiters.delete(requestId);
+    const refused = validateChange(this.membership, change);
+    if (refused) {
+      // As etcd applies a refused change with NodeID none: Raft's configuration stays as it is.
+      this.node.applyConfChange({ ...cc, changes: cc.changes.map((c) => ({ ...c, nodeId: 0 })) });
+      this.logger.warn({ index: e.index, change: change.kind, reason: refused.message }, 'refused a membership change');
+      waiter?.reject(refused);
+      return;
+    }
+    this.node.applyConfChange(cc);
+    let removedSelf = false;
+    switch (change.kind) {
+      case 'add':
+        this.snapshotDue = this.snapshotIndex > 0;
+        this.membership.add(change.member);
+        if (change.member.id !== this.memberId) this.transport.addPeer?.(raftIdOf(change.member.id), change.member.peerUrls);
+        break;
+      case 'promote':
+        this.membership.promote(change.id);
+        break;
+      case 'remove':
+        this.membership.remove(change.id);
+        if (change.id === this.memberId) removedSelf = true;
+        else this.transport.removePeer?.(raftIdOf(change.id));
+        break;
+      case 'update':
+        this.membership.updatePeerUrls(change.id, change.peerUrls);
+        if (change.id !== this.memberId) this.transport.addPeer?.(raftIdOf(change.id), change.peerUrls);
+        break;
+    }
+    this.logger.info({ index: e.index, change: change.kind, member: idToHex(change.kind === 'add' ? change.member.id : change.id) }, 'applied a membership change');
+    waiter?.resolve(undefined);
+    if (removedSelf) this.learnRemoved();
+  }
+
+  /** This member is no longer part of the cluster: tell the process once (it stops, as etcd does). */
+  learnRemoved(): void {
+    if (this.removed) return;
+    this.removed = true;
+    this.onRemoved?.();
   }
 
   // ---- snapshots ----
@@ -483,6 +567,14 @@ export class Member {
     while (this.isLeader() && Date.now() < deadline) await sleep(10);
   }
 
+  /** The member table for a joining member's GET /members (see join.ts). */
+  membersInfo(): PeerMembersInfo {
+    return {
+      clusterId: this.clusterId.toString(),
+      members: this.membership.list().map((m) => ({ id: idToHex(m.id), name: m.name, peerURLs: m.peerUrls, clientURLs: m.clientUrls, isLearner: m.isLearner })),
+    };
+  }
+
   isLeader(): boolean {
     return this.node.softState.role === 'leader';
   }
@@ -496,6 +588,23 @@ export class Member {
   newLeaseId(): bigint {
     const id = randomBytes(8).readBigUInt64BE(0) & ((1n << 63n) - 1n);
     return id === 0n ? 1n : id;
+  }
+
+  // ---- joining ----
+
+  /** An added member's first start: learn the ids from the other members' peer /members. */
+  private async join(fetchMembers: (peerUrls: string[], timeoutMs: number) => Promise<PeerMembersInfo>, persistIdentity: (memberId: bigint, clusterId: bigint) => void): Promise<void> {
+    const cluster = parseInitialCluster(this.config.initialCluster);
+    const mine = [...this.config.advertisePeerUrls].sort().join(',');
+    const others = [...cluster.values()].filter((urls) => [...urls].sort().join(',') !== mine).flat();
+    if (others.length === 0) throw new Error('--initial-cluster-state existing: --initial-cluster names no other member to join');
+    const info = await fetchMembers(others, Math.max(1000, this.config.requestTimeoutMs));
+    const me = findSelf(info, cluster, this.config.advertisePeerUrls);
+    this.memberId = hexToId(me.id);
+    this.clusterId = BigInt(info.clusterId);
+    this.joinPeers = info.members.filter((m) => m.id !== me.id).map((m) => ({ raftId: raftIdOf(hexToId(m.id)), peerUrls: m.peerURLs }));
+    persistIdentity(this.memberId, this.clusterId);
+    this.logger.info({ memberId: me.id, clusterId: idToHex(this.clusterId), members: info.members.length }, 'joining an existing cluster');
   }
 
   // ---- bootstrap ----
@@ -522,11 +631,25 @@ export class Member {
     for (const r of records) check.add(r); // refuses colliding raft ids
     persistIdentity(this.memberId, this.clusterId);
     const entries: Entry[] = records.map((r, i) => {
-      const cc: ConfChange = { transition: 'auto', changes: [{ type: 'addNode', nodeId: raftIdOf(r.id) }], context: encodeMember(r) };
+      const cc: ConfChange = { transition: 'auto', changes: [{ type: 'addNode', nodeId: raftIdOf(r.id) }], context: encodeConfContext({ change: { kind: 'add', member: r } }) };
       return { term: 1, index: i + 1, type: 'confChange', data: encodeConfChange(cc) };
     });
     await this.disk.save({ entries, hardState: { term: 1, vote: 0, commit: entries.length } });
     this.logger.info({ memberId: idToHex(this.memberId), clusterId: idToHex(this.clusterId), members: records.length }, 'bootstrapped a new cluster');
+  }
+}
+
+/** The Raft core's side of a membership change; an update is a no-op there (node 0, as etcd's UpdateNode). */
+function raftChangeOf(change: MemberChange): ConfChangeSingle {
+  switch (change.kind) {
+    case 'add':
+      return { type: change.member.isLearner ? 'addLearner' : 'addNode', nodeId: raftIdOf(change.member.id) };
+    case 'promote':
+      return { type: 'addNode', nodeId: raftIdOf(change.id) };
+    case 'remove':
+      return { type: 'removeNode', nodeId: raftIdOf(change.id) };
+    case 'update':
+      return { type: 'addNode', nodeId: 0 };
   }
 }
 

@@ -56,6 +56,11 @@ export class Membership {
     if (m) m.isLearner = false;
   }
 
+  updatePeerUrls(id: bigint, peerUrls: string[]): void {
+    const m = this.members.get(id);
+    if (m) m.peerUrls = [...peerUrls];
+  }
+
   setClientUrls(id: bigint, name: string, clientUrls: string[]): void {
     const m = this.members.get(id);
     if (!m) return;

@@ -50,5 +50,21 @@ export function createMetrics(member: Member, transport: PeerTransport): { regis
   perPeer('etcd_network_peer_sent_failures_total', 'The total number of send failures to peers.', 'To', (p) => p.sendFailures);
   perPeer('etcd_network_snapshot_send_success', 'Total number of successful snapshot sends', 'To', (p) => p.snapshotsSent);
   perPeer('etcd_network_snapshot_receive_success', 'Total number of successful snapshot receives', 'From', (p) => p.snapshotsReceived);
+  // etcd's active-peers gauge: 1 while the stream to a peer is up, 0 once it went down. It is
+  // also what the strict reconfiguration checks look at, so tests wait on it after killing a peer.
+  new Gauge({
+    name: 'etcd_network_active_peers',
+    help: 'The current number of active peer connections.',
+    labelNames: ['Local', 'Remote'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      const local = member.memberId.toString(16);
+      for (const p of transport.stats().peers) {
+        const remote = member.membership.byRaft(p.id)?.id.toString(16) ?? String(p.id);
+        this.set({ Local: local, Remote: remote }, p.active ? 1 : 0);
+      }
+    },
+  });
   return { registry };
 }

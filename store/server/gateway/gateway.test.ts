@@ -250,7 +250,14 @@ describe('HTTP/JSON gateway (store-server)', () => {
     expect(dup.status).toBe(400);
     expect(dup.body['error']).toBe('etcdserver: duplicate key given in txn request');
 
-    const unimplemented = await post('/v3/cluster/member/add', { peerURLs: ['http://127.0.0.1:1'] });
+    const badUrls = await post('/v3/cluster/member/add', { peerURLs: ['http://127.0.0.1'] });
+    expect(badUrls.status).toBe(400);
+    expect(badUrls.body).toMatchObject({ code: 3, error: 'etcdserver: given member URLs are invalid' });
+    const noMember = await post('/v3/cluster/member/promote', { ID: '1234' });
+    expect(noMember.status).toBe(404);
+    expect(noMember.body).toMatchObject({ code: 5, error: 'etcdserver: member not found' });
+
+    const unimplemented = await post('/v3/maintenance/downgrade', { action: 'VALIDATE', version: '3.5' });
     expect(unimplemented.status).toBe(501);
     expect(unimplemented.body['code']).toBe(12);
 

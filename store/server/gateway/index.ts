@@ -22,6 +22,7 @@ import { clusterService } from '../grpc/cluster-service.js';
 import type { ServiceContext } from '../grpc/context.js';
 import { kvService } from '../grpc/kv-service.js';
 import { LeaderForwarder } from '../grpc/leader-forward.js';
+import { guardLearner } from '../grpc/learner-guard.js';
 import { leaseService } from '../grpc/lease-service.js';
 import { maintenanceService } from '../grpc/maintenance-service.js';
 import { watchService } from '../grpc/watch-service.js';
@@ -133,11 +134,11 @@ export function createGateway(ctx: ServiceContext): Gateway {
   const forwarder = new LeaderForwarder(ctx);
   // The gRPC services' own handlers, built the way the client server builds them.
   const services: Record<string, object> = {
-    'etcdserverpb.KV': kvService(ctx),
-    'etcdserverpb.Watch': watchService(ctx),
-    'etcdserverpb.Lease': leaseService(ctx, forwarder),
-    'etcdserverpb.Cluster': clusterService(ctx),
-    'etcdserverpb.Maintenance': maintenanceService(ctx),
+    'etcdserverpb.KV': guardLearner(ctx, 'KV', kvService(ctx)),
+    'etcdserverpb.Watch': guardLearner(ctx, 'Watch', watchService(ctx)),
+    'etcdserverpb.Lease': guardLearner(ctx, 'Lease', leaseService(ctx, forwarder)),
+    'etcdserverpb.Cluster': guardLearner(ctx, 'Cluster', clusterService(ctx, forwarder)),
+    'etcdserverpb.Maintenance': guardLearner(ctx, 'Maintenance', maintenanceService(ctx)),
   };
   const root = etcdRoot();
   const routes = new Map<string, Route>();

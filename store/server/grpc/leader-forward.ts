@@ -1,4 +1,5 @@
-// Lease keep-alives and TTL queries are the leader's business (only it knows when leases expire).
+// Lease keep-alives and TTL queries are the leader's business (only it knows when leases expire),
+// and so is promoting a learner (only it knows how far the learner is).
 // A follower that receives one forwards it to the leader's client URL over gRPC, as etcd forwards
 // them over its peer API, and relays the answer.
 
@@ -33,6 +34,19 @@ export class LeaderForwarder {
       client.makeUnaryRequest(def.path, def.requestSerialize, def.responseDeserialize, req, { deadline: Date.now() + 5000 }, (err, res) => {
         if (err || !res) reject(err ? new EtcdError(err.code, err.details) : Errors.timeout());
         else resolve(res);
+      });
+    });
+  }
+
+  /** MemberPromote decided by the leader (only it knows how far the learner is). */
+  memberPromote(id: bigint): Promise<void> {
+    const def = loadEtcdServices().Cluster.MemberPromote;
+    const client = this.client();
+    const req: P.MemberPromoteRequest = { ID: id.toString() };
+    return new Promise((resolve, reject) => {
+      client.makeUnaryRequest(def.path, def.requestSerialize, def.responseDeserialize, req, { deadline: Date.now() + 5000 }, (err) => {
+        if (err) reject(new EtcdError(err.code, err.details));
+        else resolve();
       });
     });
   }

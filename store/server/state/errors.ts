@@ -40,6 +40,12 @@ export const Errors = {
   peerUrlExist: e(ETCD_ERRORS.PeerURLExist),
   memberNotLearner: e(ETCD_ERRORS.MemberNotLearner),
   learnerNotReady: e(ETCD_ERRORS.LearnerNotReady),
+  tooManyLearners: e(ETCD_ERRORS.TooManyLearners),
+  // etcd 3.4 maps ErrNotEnoughStartedMembers to the client-side rpctypes error instead of its gRPC
+  // status, so grpc-go sends it as Unknown (etcdctl shows "code = Unknown"): clients see that code.
+  memberNotEnoughStarted: () => new EtcdError(2, ETCD_ERRORS.MemberNotEnoughStarted.message),
+  memberBadUrls: e(ETCD_ERRORS.MemberBadURLs),
+  unhealthy: e(ETCD_ERRORS.Unhealthy),
   badLeaderTransferee: e(ETCD_ERRORS.BadLeaderTransferee),
   corrupt: e(ETCD_ERRORS.Corrupt),
 };

@@ -11,6 +11,8 @@ import type { NodeId } from '../../raft/types.js';
 export const STREAM_PATH = '/raft/stream';
 /** One request per MsgSnap: header frame then data chunks. */
 export const SNAPSHOT_PATH = '/raft/snapshot';
+/** GET: the cluster id and member table, for a member joining with an empty data dir (etcd's /members). */
+export const MEMBERS_PATH = '/members';
 
 /** Bumped on any incompatible change of codec.ts or of these headers. */
 export const PROTOCOL_VERSION = '1';

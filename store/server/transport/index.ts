@@ -3,6 +3,7 @@
 export { PeerTransport } from './transport.js';
 export {
   DEFAULT_TUNING,
+  type PeerMembersInfo,
   type PeerStats,
   type PeerTransportOptions,
   type RejectReason,

@@ -33,6 +33,8 @@ export interface PeerStreamContext {
   stats: PeerStats;
   /** Messages to the peer were or may have been lost (the transport rate-limits the callback). */
   reportUnreachable(): void;
+  /** The peer answered 410 Gone: it knows this member was removed from the cluster. */
+  reportRemoved(): void;
 }
 
 type State = 'connecting' | 'active' | 'backoff' | 'closed';
@@ -50,6 +52,8 @@ export class PeerStream {
   /** Failed attempts since the stream was last active (for logging and the reconnects counter). */
   private failures = 0;
   private everActive = false;
+  /** When the current stream became active (ms since the epoch); undefined while not active. */
+  private activeAt: number | undefined;
   private dialTimer: NodeJS.Timeout | undefined;
   private reconnectTimer: NodeJS.Timeout | undefined;
   private stopKeepalive: (() => void) | undefined;
@@ -65,6 +69,11 @@ export class PeerStream {
 
   get active(): boolean {
     return this.state === 'active';
+  }
+
+  /** Since when the stream has been active without interruption (etcd's ActiveSince). */
+  get activeSince(): number | undefined {
+    return this.state === 'active' ? this.activeAt : undefined;
   }
 
   /** The URL in use (or to be tried next): also where snapshots go. */
@@ -112,6 +121,15 @@ export class PeerStream {
     if (this.state === 'closed') return;
     this.ctx.logger.info({ peer: this.ctx.peerId, urls: next }, 'peer URLs changed; re-dialling');
     this.teardown();
+    this.backoff.reset();
+    this.connect();
+  }
+
+  /** Reconnects now instead of when the backoff says, if the last attempt failed. */
+  redialIfBackingOff(): void {
+    if (this.state !== 'backoff' || this.reconnectTimer === undefined) return;
+    clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = undefined;
     this.backoff.reset();
     this.connect();
   }
@@ -167,7 +185,11 @@ export class PeerStream {
     stream.on('response', (headers) => {
       const status = headers[':status'];
       if (status === 200) this.becomeActive(gen);
-      else fail(`peer refused the stream: ${status} ${String(headers[HEADER_ERROR] ?? '')}`.trim(), true);
+      else if (status === 410 && gen === this.generation && this.state !== 'closed') {
+        // Only a removed member is told 410: it must stop, as etcd's does on a peer's StatusGone.
+        fail(`peer refused the stream: ${status} ${String(headers[HEADER_ERROR] ?? '')}`.trim(), true);
+        this.ctx.reportRemoved();
+      } else fail(`peer refused the stream: ${status} ${String(headers[HEADER_ERROR] ?? '')}`.trim(), true);
     });
     stream.on('error', (err) => fail(`stream error: ${err.message}`));
     // The receiver never sends a body; ending its side means it is going away.
@@ -186,6 +208,7 @@ export class PeerStream {
     clearTimeout(this.dialTimer);
     this.dialTimer = undefined;
     this.state = 'active';
+    this.activeAt = Date.now();
     this.ctx.stats.active = true;
     if (this.everActive) this.ctx.stats.reconnects++;
     const fields = { peer: this.ctx.peerId, url: this.currentUrl, failedAttempts: this.failures };

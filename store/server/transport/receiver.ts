@@ -21,6 +21,7 @@ import {
   HEADER_FROM,
   HEADER_PROTOCOL,
   HEADER_TO,
+  MEMBERS_PATH,
   PROTOCOL_VERSION,
   SNAPSHOT_PATH,
   STREAM_PATH,
@@ -31,7 +32,7 @@ import { startKeepalive } from './keepalive.js';
 import { RateLimiter } from './rate-limit.js';
 import { sessionOptions, widenSessionWindow } from './session-options.js';
 import { SnapshotAssembler } from './snapshot-assembler.js';
-import type { PeerStats, RejectReason, TransportLogger, TransportTuning } from './types.js';
+import type { PeerMembersInfo, PeerStats, RejectReason, TransportLogger, TransportTuning } from './types.js';
 import { CodecError } from './wire.js';
 
 /** What the receiver thinks of a sender id. */
@@ -46,6 +47,9 @@ export interface ReceiverContext {
   statsFor(id: NodeId): PeerStats;
   rejected: Record<RejectReason, number>;
   deliver(msgs: Message[]): void;
+  membersInfo?: (() => PeerMembersInfo) | undefined;
+  /** A peer opened its message stream to us: it is up, whatever our own backoff believes. */
+  peerStreamOpened?(id: NodeId): void;
 }
 
 interface Rejection {
@@ -138,6 +142,12 @@ export class Receiver {
 
   private onStream(stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders): void {
     stream.on('error', (err) => this.ctx.logger.debug({ err: err.message }, 'inbound peer stream error'));
+    if (headers[':method'] === 'GET' && headers[':path'] === MEMBERS_PATH && this.ctx.membersInfo) {
+      // Asked by a member that does not know the cluster id yet, so no identity is checked: the
+      // member table is not secret among peers (etcd serves it the same way).
+      this.answerMembers(stream, this.ctx.membersInfo);
+      return;
+    }
     const from = parseNodeId(single(headers[HEADER_FROM]));
     const rejection = this.check(headers, from);
     if (rejection) {
@@ -149,6 +159,18 @@ export class Receiver {
     stream.on('close', () => this.forget(entry));
     if (entry.kind === 'stream') this.acceptMessageStream(entry);
     else this.acceptSnapshot(entry);
+  }
+
+  private answerMembers(stream: http2.ServerHttp2Stream, info: () => PeerMembersInfo): void {
+    stream.resume();
+    try {
+      const body = JSON.stringify(info());
+      stream.respond({ ':status': 200, 'content-type': 'application/json' });
+      stream.end(body);
+    } catch (err) {
+      this.ctx.logger.warn({ err: (err as Error).message }, 'cannot answer GET /members');
+      answer(stream, 500, (err as Error).message);
+    }
   }
 
   /** Why the request must be refused, or undefined if it may proceed. */
@@ -206,6 +228,7 @@ export class Receiver {
     }
     stream.respond({ ':status': 200, 'content-type': CONTENT_TYPE });
     this.ctx.logger.debug({ peer: from }, 'accepted inbound message stream');
+    this.ctx.peerStreamOpened?.(from);
     const decoder = new FrameDecoder(this.ctx.tuning.maxFrameBytes);
     const stats = this.ctx.statsFor(from);
     let broken = false;

@@ -73,6 +73,10 @@ export class PeerTransport {
       statsFor: (id) => this.statsFor(id),
       rejected: this.rejected,
       deliver: (msgs) => this.callback('onMessages', () => this.opts.onMessages(msgs)),
+      membersInfo: opts.membersInfo,
+      // A member that just started (e.g. one that joins) would otherwise wait out our backoff,
+      // up to backoffMaxMs, before it hears from us.
+      peerStreamOpened: (id) => this.peers.get(id)?.redialIfBackingOff(),
     });
   }
 
@@ -120,6 +124,9 @@ export class PeerTransport {
         random: this.random,
         stats,
         reportUnreachable: () => this.reportUnreachable(id),
+        reportRemoved: () => {
+          if (this.state === 'started') this.callback('onRemoved', () => this.opts.onRemoved?.(id));
+        },
       },
       urls,
     );
@@ -152,6 +159,11 @@ export class PeerTransport {
 
   hasPeer(id: NodeId): boolean {
     return this.peers.has(id);
+  }
+
+  /** Since when (ms since the epoch) the stream to a peer has been up; undefined if it is not. */
+  activeSince(id: NodeId): number | undefined {
+    return this.peers.get(id)?.activeSince;
   }
 
   /**

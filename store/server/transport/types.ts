@@ -70,9 +70,22 @@ export interface PeerTransportOptions {
   onUnreachable(id: NodeId): void;
   /** How the transfer of a MsgSnap to `id` ended. */
   onSnapshotStatus(id: NodeId, status: SnapshotStatus): void;
+  /** A peer answered 410 Gone: this member was removed from the cluster (etcd stops then). */
+  onRemoved?(by: NodeId): void;
+  /**
+   * What GET /members answers: the cluster id and member table, asked by a member that joins
+   * with an empty data dir (etcd's peer /members). Without it the endpoint answers 404.
+   */
+  membersInfo?(): PeerMembersInfo;
   tuning?: Partial<TransportTuning>;
   /** Jitter source in [0, 1); tests pass a fixed one. */
   random?: () => number;
+}
+
+/** The member table as GET /members serves it: ids in hex (etcd's form), cluster id in decimal. */
+export interface PeerMembersInfo {
+  clusterId: string;
+  members: { id: string; name: string; peerURLs: string[]; clientURLs: string[]; isLearner: boolean }[];
 }
 
 /** Counters for one peer; all monotonic except `active`. */

@@ -28,9 +28,17 @@ export interface ClusterOptions {
   electionMs?: number;
 }
 
+/** How a member joins: the founders start with the cluster's --initial-cluster and state new. */
+export interface JoinOptions {
+  initialCluster: string;
+  state: 'new' | 'existing';
+}
+
 export class ClusterMember {
   proc: ChildProcess | undefined;
   output = '';
+  /** Set for a member added later (etcdctl member add prints what it must start with). */
+  join: JoinOptions | undefined;
 
   constructor(
     readonly cluster: TestCluster,
@@ -66,8 +74,8 @@ export class ClusterMember {
       `--advertise-client-urls=${this.clientUrl}`,
       `--listen-peer-urls=${this.peerUrl}`,
       `--initial-advertise-peer-urls=${this.peerUrl}`,
-      `--initial-cluster=${this.cluster.initialCluster}`,
-      '--initial-cluster-state=new',
+      `--initial-cluster=${this.join?.initialCluster ?? this.cluster.initialCluster}`,
+      `--initial-cluster-state=${this.join?.state ?? 'new'}`,
       '--initial-cluster-token=test-cluster',
       `--heartbeat-interval=${o.heartbeatMs ?? 50}`,
       `--election-timeout=${o.electionMs ?? 500}`,
@@ -108,6 +116,21 @@ export class ClusterMember {
 
   exitCode(): number | null {
     return this.proc?.exitCode ?? null;
+  }
+
+  /** A member expected to stop by itself (e.g. removed from the cluster): its exit code. */
+  async waitExit(timeoutMs = 20_000): Promise<number | null> {
+    const p = this.proc;
+    if (!p) throw new Error(`${this.name} was never started`);
+    this.expectExit = true;
+    if (!this.running) return p.exitCode;
+    return await new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`${this.name} still running after ${timeoutMs} ms:\n${this.output.slice(-3000)}`)), timeoutMs);
+      p.once('exit', (code) => {
+        clearTimeout(timer);
+        resolve(code);
+      });
+    });
   }
 
   async waitHealthy(timeoutMs = 20_000): Promise<void> {
@@ -151,6 +174,16 @@ export class TestCluster {
       throw err;
     }
     return c;
+  }
+
+  /**
+   * A member on new ports and a new data dir, not started: add it (etcdctl member add), set its
+   * `join` from what that printed, then start it. stop() stops it with the others.
+   */
+  async newMember(name: string): Promise<ClusterMember> {
+    const m = new ClusterMember(this, name, await freePort(), await freePort(), join(this.root, name));
+    this.members.push(m);
+    return m;
   }
 
   /** Comma-separated host:port client endpoints. */

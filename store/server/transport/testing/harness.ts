@@ -5,7 +5,7 @@ import * as net from 'node:net';
 import { message, type Message, type MessageType, type NodeId } from '../../../raft/types.js';
 import type { SnapshotStatus } from '../../../raft/rawnode.js';
 import { PeerTransport } from '../transport.js';
-import type { TransportLogger, TransportTuning } from '../types.js';
+import type { PeerMembersInfo, TransportLogger, TransportTuning } from '../types.js';
 
 /** Timings small enough that failure detection and reconnection take tens of milliseconds. */
 export const FAST_TUNING: Partial<TransportTuning> = {
@@ -45,6 +45,8 @@ export interface Member {
   received: Message[];
   unreachable: NodeId[];
   snapshotStatus: [NodeId, SnapshotStatus][];
+  /** Peers that answered 410 Gone (this member was removed). */
+  removedBy: NodeId[];
   log: ReturnType<typeof captureLogger>;
 }
 
@@ -52,6 +54,7 @@ export interface MemberOptions {
   clusterId?: string;
   listenUrl?: string;
   tuning?: Partial<TransportTuning>;
+  membersInfo?: () => PeerMembersInfo;
 }
 
 /** Creates members and stops them all at the end of the test. */
@@ -62,6 +65,7 @@ export class Harness {
     const received: Message[] = [];
     const unreachable: NodeId[] = [];
     const snapshotStatus: [NodeId, SnapshotStatus][] = [];
+    const removedBy: NodeId[] = [];
     const log = captureLogger(`m${id}`);
     const t = new PeerTransport({
       localId: id,
@@ -71,9 +75,11 @@ export class Harness {
       onMessages: (msgs) => received.push(...msgs),
       onUnreachable: (peer) => unreachable.push(peer),
       onSnapshotStatus: (peer, status) => snapshotStatus.push([peer, status]),
+      onRemoved: (peer) => removedBy.push(peer),
+      ...(opts.membersInfo ? { membersInfo: opts.membersInfo } : {}),
       tuning: { ...FAST_TUNING, ...opts.tuning },
     });
-    const m = { id, t, received, unreachable, snapshotStatus, log };
+    const m = { id, t, received, unreachable, snapshotStatus, removedBy, log };
     this.members.push(m);
     return m;
   }

@@ -1,0 +1,244 @@
+// The nemesis: from a seed, a schedule of faults injected one at a time into a running cluster,
+// each held for a while and then healed, with quiet periods between them. Every fault is
+// recorded with its start and heal times: the lease checker excuses what happens meanwhile.
+//
+// Faults (FAULTS below; each one knows how to inject itself and how to heal):
+//   partition-leader / partition-follower   the member is cut from the others both ways
+//   partition-majority                      a random member alone vs. the two others (same as above, picked blindly)
+//   one-way-from-leader / one-way-to-leader the leader's outgoing (or incoming) links are cut, the other way flows
+//   delay                                   every peer link gets 50–250 ms of latency
+//   drop                                    peer connections are reset every 100–400 ms
+//   kill-leader / kill-follower             kill -9, restarted on the same data dir when healed
+//   stop-leader / stop-follower             SIGSTOP, SIGCONT when healed
+//   leader-churn                            three times in a row: freeze the current leader for ~1.5 election timeouts
+//
+// Not here yet: restarting a member with an empty disk. That needs MemberRemove/MemberAdd (issue 7,
+// built in parallel): remove the member, wipe its data dir, add it back, start it with
+// --initial-cluster-state=existing. It belongs in FAULTS as one more entry once those exist.
+
+import { EtcdClient } from '../../store/client/index.js';
+import { prng } from '../../store/verify/testing.js';
+import type { ClusterMember, TestCluster } from '../store/testing/cluster.js';
+import type { PeerNetwork } from './network.js';
+
+export type FaultKind =
+  | 'partition-leader'
+  | 'partition-follower'
+  | 'partition-majority'
+  | 'one-way-from-leader'
+  | 'one-way-to-leader'
+  | 'delay'
+  | 'drop'
+  | 'kill-leader'
+  | 'kill-follower'
+  | 'stop-leader'
+  | 'stop-follower'
+  | 'leader-churn';
+
+export const ALL_FAULTS: readonly FaultKind[] = [
+  'partition-leader',
+  'partition-follower',
+  'partition-majority',
+  'one-way-from-leader',
+  'one-way-to-leader',
+  'delay',
+  'drop',
+  'kill-leader',
+  'kill-follower',
+  'stop-leader',
+  'stop-follower',
+  'leader-churn',
+];
+
+export interface FaultRecord {
+  kind: FaultKind;
+  target: string;
+  start: number;
+  /** When the heal completed; Infinity while active. */
+  end: number;
+}
+
+interface Context {
+  cluster: TestCluster;
+  net: PeerNetwork;
+  rnd: () => number;
+  electionMs: number;
+}
+
+/** Undoes a fault. */
+type Heal = () => Promise<void>;
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+const now = (): number => performance.now();
+
+function others(c: TestCluster, m: ClusterMember): string[] {
+  return c.members.filter((x) => x !== m).map((x) => x.name);
+}
+
+/** The member the others follow, by asking each member's Status; undefined if none answers as leader. */
+export async function findLeader(cluster: TestCluster): Promise<ClusterMember | undefined> {
+  const client = new EtcdClient({ endpoints: cluster.members.map((m) => m.clientUrl) });
+  try {
+    const answers = await Promise.all(
+      cluster.members.map(async (m) => {
+        if (!m.running) return undefined;
+        try {
+          const s = await client.maintenance.status({ endpoint: m.clientUrl, timeoutMs: 1000 });
+          return { m, isLeader: s.leader !== '0' && s.leader === s.header?.member_id, term: BigInt(s.raftTerm) };
+        } catch {
+          return undefined;
+        }
+      }),
+    );
+    const leaders = answers.filter((a) => a?.isLeader).sort((a, b) => (a!.term > b!.term ? -1 : 1));
+    return leaders[0]?.m;
+  } finally {
+    client.close();
+  }
+}
+
+async function leaderOrAny(ctx: Context): Promise<ClusterMember> {
+  return (await findLeader(ctx.cluster)) ?? pick(ctx, ctx.cluster.members);
+}
+
+async function follower(ctx: Context): Promise<ClusterMember> {
+  const leader = await findLeader(ctx.cluster);
+  return pick(ctx, ctx.cluster.members.filter((m) => m !== leader));
+}
+
+function pick<T>(ctx: Context, list: readonly T[]): T {
+  return list[Math.floor(ctx.rnd() * list.length)]!;
+}
+
+async function isolate(ctx: Context, m: ClusterMember): Promise<[string, Heal]> {
+  ctx.net.partition([m.name], others(ctx.cluster, m));
+  return [m.name, async () => ctx.net.heal()];
+}
+
+async function kill(m: ClusterMember): Promise<[string, Heal]> {
+  await m.kill('SIGKILL');
+  return [
+    m.name,
+    async () => {
+      m.start();
+      await m.waitHealthy(60_000).catch(() => undefined); // a member that cannot rejoin shows up in the final checks
+    },
+  ];
+}
+
+async function freeze(m: ClusterMember): Promise<[string, Heal]> {
+  await m.kill('SIGSTOP');
+  return [m.name, async () => void (await m.kill('SIGCONT'))];
+}
+
+const FAULTS: Record<FaultKind, (ctx: Context) => Promise<[string, Heal]>> = {
+  'partition-leader': async (ctx) => isolate(ctx, await leaderOrAny(ctx)),
+  'partition-follower': async (ctx) => isolate(ctx, await follower(ctx)),
+  'partition-majority': async (ctx) => isolate(ctx, pick(ctx, ctx.cluster.members)),
+  'one-way-from-leader': async (ctx) => {
+    const l = await leaderOrAny(ctx);
+    for (const o of others(ctx.cluster, l)) ctx.net.cut(l.name, o);
+    return [l.name, async () => ctx.net.heal()];
+  },
+  'one-way-to-leader': async (ctx) => {
+    const l = await leaderOrAny(ctx);
+    for (const o of others(ctx.cluster, l)) ctx.net.cut(o, l.name);
+    return [l.name, async () => ctx.net.heal()];
+  },
+  delay: async (ctx) => {
+    ctx.net.delayAll(50 + Math.floor(ctx.rnd() * 200));
+    return ['all', async () => ctx.net.heal()];
+  },
+  drop: async (ctx) => {
+    let on = true;
+    const loop = (async () => {
+      while (on) {
+        ctx.net.reset(pick(ctx, ctx.net.names));
+        await sleep(100 + ctx.rnd() * 300);
+      }
+    })();
+    return [
+      'all',
+      async () => {
+        on = false;
+        await loop;
+      },
+    ];
+  },
+  'kill-leader': async (ctx) => kill(await leaderOrAny(ctx)),
+  'kill-follower': async (ctx) => kill(await follower(ctx)),
+  'stop-leader': async (ctx) => freeze(await leaderOrAny(ctx)),
+  'stop-follower': async (ctx) => freeze(await follower(ctx)),
+  'leader-churn': async (ctx) => {
+    const names: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const l = await leaderOrAny(ctx);
+      names.push(l.name);
+      await l.kill('SIGSTOP');
+      await sleep(1.5 * ctx.electionMs);
+      await l.kill('SIGCONT');
+      await sleep(ctx.electionMs);
+    }
+    return [names.join('→'), async () => {}];
+  },
+};
+
+export interface NemesisOptions {
+  seed: number;
+  electionMs: number;
+  /** Which faults to draw from (default: all). */
+  faults?: readonly FaultKind[];
+  /** How long a fault is held, and the quiet time between faults (ms). */
+  holdMs?: [number, number];
+  quietMs?: [number, number];
+}
+
+export class Nemesis {
+  readonly records: FaultRecord[] = [];
+  private stopping = false;
+  private loop: Promise<void> | undefined;
+  private readonly ctx: Context;
+
+  constructor(
+    cluster: TestCluster,
+    net: PeerNetwork,
+    private readonly o: NemesisOptions,
+  ) {
+    // Its own stream of randomness: the workload's draws do not shift the fault schedule.
+    this.ctx = { cluster, net, rnd: prng(o.seed * 7919 + 17), electionMs: o.electionMs };
+  }
+
+  start(): void {
+    this.loop = this.run();
+  }
+
+  /** Stops drawing new faults and heals the one in progress. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    const kinds = this.o.faults ?? ALL_FAULTS;
+    const [holdLo, holdHi] = this.o.holdMs ?? [1000, 3000];
+    const [quietLo, quietHi] = this.o.quietMs ?? [500, 2000];
+    const between = (lo: number, hi: number): number => lo + this.ctx.rnd() * (hi - lo);
+    while (!this.stopping) {
+      await this.sleepUnlessStopping(between(quietLo, quietHi));
+      if (this.stopping) break;
+      const kind = pick(this.ctx, kinds);
+      const record: FaultRecord = { kind, target: '', start: now(), end: Infinity };
+      this.records.push(record);
+      const [target, heal] = await FAULTS[kind](this.ctx);
+      record.target = target;
+      await this.sleepUnlessStopping(between(holdLo, holdHi));
+      await heal();
+      record.end = now();
+    }
+  }
+
+  private async sleepUnlessStopping(ms: number): Promise<void> {
+    const until = now() + ms;
+    while (!this.stopping && now() < until) await sleep(Math.min(100, until - now()));
+  }
+}

@@ -75,12 +75,12 @@ function others(c: TestCluster, m: ClusterMember): string[] {
   return c.members.filter((x) => x !== m).map((x) => x.name);
 }
 
-/** The member the others follow, by asking each member's Status; undefined if none answers as leader. */
-export async function findLeader(cluster: TestCluster): Promise<ClusterMember | undefined> {
-  const client = new EtcdClient({ endpoints: cluster.members.map((m) => m.clientUrl) });
+/** Among `members`, the one that says it leads (the highest term wins), asking each its Status. */
+export async function findLeader(members: readonly ClusterMember[]): Promise<ClusterMember | undefined> {
+  const client = new EtcdClient({ endpoints: members.map((m) => m.clientUrl) });
   try {
     const answers = await Promise.all(
-      cluster.members.map(async (m) => {
+      members.map(async (m) => {
         if (!m.running) return undefined;
         try {
           const s = await client.maintenance.status({ endpoint: m.clientUrl, timeoutMs: 1000 });
@@ -98,11 +98,11 @@ export async function findLeader(cluster: TestCluster): Promise<ClusterMember | 
 }
 
 async function leaderOrAny(ctx: Context): Promise<ClusterMember> {
-  return (await findLeader(ctx.cluster)) ?? pick(ctx, ctx.cluster.members);
+  return (await findLeader(ctx.cluster.members)) ?? pick(ctx, ctx.cluster.members);
 }
 
 async function follower(ctx: Context): Promise<ClusterMember> {
-  const leader = await findLeader(ctx.cluster);
+  const leader = await findLeader(ctx.cluster.members);
   return pick(ctx, ctx.cluster.members.filter((m) => m !== leader));
 }
 

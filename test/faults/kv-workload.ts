@@ -20,6 +20,13 @@ export interface KvWorkloadOptions {
   keys: number;
   /** Deadline of each operation (ms). */
   timeoutMs: number;
+  /**
+   * The suite's test of itself: every read is serializable but recorded as linearizable, and each
+   * client stays on one member. The client on a partitioned follower then keeps reading stale
+   * values while the others write, the record claims those reads were linearizable, and the
+   * checkers must say it is not.
+   */
+  mislabelSerializableReads?: boolean;
 }
 
 const now = (): number => performance.now();
@@ -39,7 +46,7 @@ export class KvWorkload {
   constructor(private readonly o: KvWorkloadOptions) {
     for (let c = 0; c < o.clients; c++) {
       // Each client prefers a different member first, so that faults hit some clients and not others.
-      const eps = o.endpoints.map((_, i) => o.endpoints[(i + c) % o.endpoints.length]!);
+      const eps = o.endpoints.map((_, i) => o.endpoints[(i + c) % o.endpoints.length]!).slice(0, o.mislabelSerializableReads ? 1 : undefined);
       this.clients.push(new EtcdClient({ endpoints: eps, callTimeoutMs: o.timeoutMs }));
     }
   }
@@ -115,8 +122,9 @@ export class KvWorkload {
             ? { f: 'delete' }
             : r < 0.55
               ? { f: 'cas', expect: lastSeen.get(key) ?? null, value }
-              : { f: 'get', serializable: r >= 0.85 };
+              : { f: 'get', serializable: r >= 0.85 || this.o.mislabelSerializableReads === true };
       const done = await this.run(c, key, input);
+      if (this.o.mislabelSerializableReads && done.input.f === 'get') done.input = { f: 'get', serializable: false };
       const out = done.output;
       // Aim compare-and-sets at values the key plausibly holds, so that some succeed.
       if (out?.f === 'get' || (out?.f === 'cas' && !out.succeeded)) lastSeen.set(key, out.current?.value ?? null);

@@ -106,6 +106,15 @@ async function follower(ctx: Context): Promise<ClusterMember> {
   return pick(ctx, ctx.cluster.members.filter((m) => m !== leader));
 }
 
+function shuffle<T>(rnd: () => number, list: readonly T[]): T[] {
+  const out = [...list];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(rnd() * (i + 1));
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}
+
 function pick<T>(ctx: Context, list: readonly T[]): T {
   return list[Math.floor(ctx.rnd() * list.length)]!;
 }
@@ -223,10 +232,14 @@ export class Nemesis {
     const [holdLo, holdHi] = this.o.holdMs ?? [1000, 3000];
     const [quietLo, quietHi] = this.o.quietMs ?? [500, 2000];
     const between = (lo: number, hi: number): number => lo + this.ctx.rnd() * (hi - lo);
+    // Drawn from a shuffled deck, refilled when empty: a run with as many faults as kinds
+    // injects every kind once, which independent draws would not promise.
+    let deck: FaultKind[] = [];
     while (!this.stopping) {
       await this.sleepUnlessStopping(between(quietLo, quietHi));
       if (this.stopping) break;
-      const kind = pick(this.ctx, kinds);
+      if (deck.length === 0) deck = shuffle(this.ctx.rnd, kinds);
+      const kind = deck.pop()!;
       const record: FaultRecord = { kind, target: '', start: now(), end: Infinity };
       this.records.push(record);
       const [target, heal] = await FAULTS[kind](this.ctx);

@@ -29,6 +29,10 @@ export interface ScenarioOptions {
   faults?: readonly FaultKind[];
   electionMs?: number;
   heartbeatMs?: number;
+  /** How long each fault is held (ms; default 1–3 s). */
+  holdMs?: [number, number];
+  /** See KvWorkloadOptions.mislabelSerializableReads: for the suite's test of itself only. */
+  mislabelSerializableReads?: boolean;
   /** Progress lines (default: none). */
   log?: (line: string) => void;
 }
@@ -64,10 +68,10 @@ export async function runScenario(seed: number, o: ScenarioOptions): Promise<Sce
     new RecordedWatch('kv/k0', `${KV_PREFIX}k0`, false, [...endpoints].reverse()),
     new RecordedWatch('lease/*', LEASE_PREFIX, true, [endpoints[1]!, endpoints[2]!, endpoints[0]!]),
   ];
-  const kv = new KvWorkload({ seed, endpoints, clients: o.clients ?? 4, keys: o.keys ?? 4, timeoutMs: 3000 });
+  const kv = new KvWorkload({ seed, endpoints, clients: o.clients ?? 4, keys: o.keys ?? 4, timeoutMs: o.mislabelSerializableReads ? 500 : 3000, mislabelSerializableReads: o.mislabelSerializableReads });
   // The store's minimum TTL is 1.5 election timeouts; 2 s is above it for the default 500 ms.
   const leases = new LeaseWorkload({ seed, endpoints, ttlSeconds: Math.max(2, Math.ceil((1.5 * electionMs) / 1000)), timeoutMs: 3000 });
-  const nemesis = new Nemesis(cluster, net, { seed, electionMs, faults: o.faults });
+  const nemesis = new Nemesis(cluster, net, { seed, electionMs, faults: o.faults, holdMs: o.holdMs });
   const copies: MemberCopy[] = [];
   try {
     await Promise.all(watches.map((w) => w.created()));

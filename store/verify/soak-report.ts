@@ -13,6 +13,8 @@ export interface SoakRow {
   /** One line per anomaly: "checker: message". */
   anomalies: string[];
   undecidedKeys: string[];
+  /** Longest stretch without a successful key-value operation during the run. */
+  longestOutageMs: number;
   wallMs: number;
 }
 
@@ -34,8 +36,20 @@ function table(header: string[], rows: string[][]): string {
 
 export function formatSoak(rows: readonly SoakRow[]): string {
   const perRun = table(
-    ['seed', 'program', 'ops', 'unknown', 'watch ev', 'leases', 'faults', 'anomalies', 'undecided', 'wall s'],
-    rows.map((r) => [String(r.seed), r.program, String(r.operations), String(r.unknownOutcomes), String(r.watchEvents), String(r.leases), String(r.faults.length), String(r.anomalies.length), String(r.undecidedKeys.length), (r.wallMs / 1000).toFixed(0)]),
+    ['seed', 'program', 'ops', 'failed/unknown', 'watch ev', 'leases', 'faults', 'anomalies', 'undecided', 'max outage s', 'wall s'],
+    rows.map((r) => [
+      String(r.seed),
+      r.program,
+      String(r.operations),
+      String(r.unknownOutcomes),
+      String(r.watchEvents),
+      String(r.leases),
+      String(r.faults.length),
+      String(r.anomalies.length),
+      String(r.undecidedKeys.length),
+      (r.longestOutageMs / 1000).toFixed(1),
+      (r.wallMs / 1000).toFixed(0),
+    ]),
   );
   const kinds = new Map<string, number>();
   for (const r of rows) for (const f of r.faults) kinds.set(f, (kinds.get(f) ?? 0) + 1);

@@ -18,7 +18,7 @@ const RUNS: { seed: number; program: ScenarioOptions['program']; faults: FaultKi
 ];
 
 function summary(r: ScenarioResult): string {
-  return `seed ${r.seed} (${r.program}): ${r.operations} ops (${r.unknownOutcomes} unknown), ${r.faults.length} faults [${r.faults.map((f) => `${f.kind}@${f.target}`).join(', ')}], ${r.watchEvents} watch events, ${r.leases} leases`;
+  return `seed ${r.seed} (${r.program}): ${r.operations} ops (${r.unknownOutcomes} unknown), ${r.faults.length} faults [${r.faults.map((f) => `${f.kind}@${f.target}`).join(', ')}], ${r.watchEvents} watch events, ${r.leases} leases, longest outage ${(r.longestOutageMs / 1000).toFixed(1)} s`;
 }
 
 describe('fault injection', () => {

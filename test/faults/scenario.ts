@@ -48,6 +48,8 @@ export interface ScenarioResult {
   anomalies: Anomaly[];
   /** Keys the linearizability search gave up on (neither proved nor refuted). */
   undecidedKeys: string[];
+  /** The longest time no key-value operation completed successfully while the workload ran: how long faults made the store unavailable. */
+  longestOutageMs: number;
   wallMs: number;
 }
 
@@ -153,8 +155,16 @@ export async function runScenario(seed: number, o: ScenarioOptions): Promise<Sce
     faults: nemesis.records,
     anomalies,
     undecidedKeys: undecided,
+    longestOutageMs: longestOutage(kv.ops.filter((x) => !x.key.endsWith('fence')).map((x) => x.ret)),
     wallMs: performance.now() - started,
   };
+}
+
+function longestOutage(completions: number[]): number {
+  const done = completions.filter(Number.isFinite).sort((a, b) => a - b);
+  let longest = 0;
+  for (let i = 1; i < done.length; i++) longest = Math.max(longest, done[i]! - done[i - 1]!);
+  return longest;
 }
 
 /** A recorded put to `key` that succeeds, retried for up to a minute; its revision, or undefined. */

@@ -25,6 +25,7 @@ it(`soak: ${options.runs} runs of ${options.durationS} s against ${options.progr
       faults: r.faults.map((f) => f.kind),
       anomalies: r.anomalies.map((a) => `${a.checker}: ${a.message}`),
       undecidedKeys: r.undecidedKeys,
+      longestOutageMs: r.longestOutageMs,
       wallMs: r.wallMs,
     };
     appendFileSync(options.reportPath, `${JSON.stringify(row)}\n`);

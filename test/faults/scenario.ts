@@ -24,6 +24,8 @@ export interface ScenarioOptions {
   program: Program;
   /** How long the workload runs under faults (ms). */
   durationMs: number;
+  /** Run on past durationMs until this many faults were injected (so that a slow machine still deals every kind). */
+  minFaults?: number;
   clients?: number;
   keys?: number;
   faults?: readonly FaultKind[];
@@ -82,6 +84,7 @@ export async function runScenario(seed: number, o: ScenarioOptions): Promise<Sce
     nemesis.start();
     log(`seed ${seed}: ${o.program} cluster up, workload and nemesis running for ${o.durationMs} ms`);
     await new Promise((r) => setTimeout(r, o.durationMs));
+    while (nemesis.records.length < (o.minFaults ?? 0)) await new Promise((r) => setTimeout(r, 200));
     await nemesis.stop();
     net.heal();
     await Promise.all([kv.stop(), leases.stop()]);

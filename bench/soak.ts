@@ -1,4 +1,5 @@
-// `npm run soak -- --runs N [--seed S] [--duration-s D] [--program store-server|etcd]`: many fault
+// `npm run soak -- --runs N [--seed S] [--duration-s D] [--program store-server|etcd] [--overlap]
+// [--snapshot-count C]`: many fault
 // runs (test/faults/scenario.ts), then a summary table: runs, operations, faults injected,
 // anomalies found. The runs themselves go through vitest (test/faults/soak.test.ts), because the
 // fault harness lives with the tests and is not part of the build; this CLI parses the options,
@@ -11,9 +12,13 @@ import { join, resolve } from 'node:path';
 import { formatSoak, type SoakOptions, type SoakRow } from '../store/verify/soak-report.js';
 
 function parse(argv: readonly string[]): Omit<SoakOptions, 'reportPath'> {
-  const o = { runs: 5, firstSeed: Math.floor(Math.random() * 1_000_000), durationS: 30, program: 'store-server' as SoakOptions['program'] };
+  const o: Omit<SoakOptions, 'reportPath'> = { runs: 5, firstSeed: Math.floor(Math.random() * 1_000_000), durationS: 30, program: 'store-server', concurrency: 1 };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i]!.split('=', 2) as [string, string | undefined];
+    if (flag === '--overlap') {
+      o.concurrency = 2; // two fault loops: faults overlap
+      continue;
+    }
     const value = inline ?? argv[++i];
     if (value === undefined) throw new Error(`${flag} needs a value`);
     const n = Number(value);
@@ -21,7 +26,8 @@ function parse(argv: readonly string[]): Omit<SoakOptions, 'reportPath'> {
     else if (flag === '--seed' && Number.isInteger(n) && n >= 0) o.firstSeed = n;
     else if (flag === '--duration-s' && n > 0) o.durationS = n;
     else if (flag === '--program' && (value === 'store-server' || value === 'etcd')) o.program = value;
-    else throw new Error(`bad option ${flag} ${value} (usage: --runs N [--seed S] [--duration-s D] [--program store-server|etcd])`);
+    else if (flag === '--snapshot-count' && Number.isInteger(n) && n > 0) o.snapshotCount = n;
+    else throw new Error(`bad option ${flag} ${value} (usage: --runs N [--seed S] [--duration-s D] [--program store-server|etcd] [--overlap] [--snapshot-count C])`);
   }
   return o;
 }
@@ -36,7 +42,10 @@ try {
 const root = resolve(import.meta.dirname, '../..');
 const reportPath = join(tmpdir(), `fault-soak-${process.pid}.jsonl`);
 const options: SoakOptions = { ...parsed, reportPath };
-process.stderr.write(`soak: ${options.runs} runs from seed ${options.firstSeed}, ${options.durationS} s each, against ${options.program}\n`);
+process.stderr.write(
+  `soak: ${options.runs} runs from seed ${options.firstSeed}, ${options.durationS} s each, against ${options.program}` +
+    `${options.concurrency > 1 ? ', overlapping faults' : ''}${options.snapshotCount ? `, --snapshot-count=${options.snapshotCount}` : ''}\n`,
+);
 const vitest = spawnSync(join(root, 'node_modules/.bin/vitest'), ['run', '--project', 'process', 'test/faults/soak.test.ts'], {
   cwd: root,
   stdio: 'inherit',

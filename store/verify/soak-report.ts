@@ -24,6 +24,10 @@ export interface SoakOptions {
   firstSeed: number;
   durationS: number;
   program: 'store-server' | 'etcd';
+  /** Fault loops at once (1, or 2 for overlapping faults). */
+  concurrency: number;
+  /** Members snapshot every this many entries (undefined: the program's default). */
+  snapshotCount?: number;
   /** The JSON-lines file the runner appends a row to after each run. */
   reportPath: string;
 }

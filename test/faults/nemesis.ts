@@ -1,5 +1,6 @@
-// The nemesis: from a seed, a schedule of faults injected one at a time into a running cluster,
-// each held for a while and then healed, with quiet periods between them. Every fault is
+// The nemesis: from a seed, a schedule of faults injected into a running cluster, each held for a
+// while and then healed, with quiet periods between them; one at a time, or from several loops at
+// once so that faults overlap (each heal undoes only its own fault). Every fault is
 // recorded with its start and heal times: the lease checker excuses what happens meanwhile.
 //
 // Faults (FAULTS below; each one knows how to inject itself and how to heal):
@@ -119,23 +120,31 @@ function pick<T>(ctx: Context, list: readonly T[]): T {
   return list[Math.floor(ctx.rnd() * list.length)]!;
 }
 
+/** Cuts the given directed links; the heal restores those links only (another fault may hold others). */
+function cutLinks(ctx: Context, links: readonly [string, string][], label: string): [string, Heal] {
+  for (const [from, to] of links) ctx.net.cut(from, to);
+  return [label, async () => links.forEach(([from, to]) => ctx.net.restore(from, to))];
+}
+
 async function isolate(ctx: Context, m: ClusterMember): Promise<[string, Heal]> {
-  ctx.net.partition([m.name], others(ctx.cluster, m));
-  return [m.name, async () => ctx.net.heal()];
+  return cutLinks(ctx, others(ctx.cluster, m).flatMap((o): [string, string][] => [[m.name, o], [o, m.name]]), m.name);
 }
 
 async function kill(m: ClusterMember): Promise<[string, Heal]> {
+  // With overlapping faults the member may be down already: then its restart is the other fault's.
+  if (!m.running) return [`${m.name} (already down)`, async () => {}];
   await m.kill('SIGKILL');
   return [
     m.name,
     async () => {
-      m.start();
+      if (!m.running) m.start();
       await m.waitHealthy(60_000).catch(() => undefined); // a member that cannot rejoin shows up in the final checks
     },
   ];
 }
 
 async function freeze(m: ClusterMember): Promise<[string, Heal]> {
+  if (!m.running) return [`${m.name} (already down)`, async () => {}];
   await m.kill('SIGSTOP');
   return [m.name, async () => void (await m.kill('SIGCONT'))];
 }
@@ -146,17 +155,15 @@ const FAULTS: Record<FaultKind, (ctx: Context) => Promise<[string, Heal]>> = {
   'partition-majority': async (ctx) => isolate(ctx, pick(ctx, ctx.cluster.members)),
   'one-way-from-leader': async (ctx) => {
     const l = await leaderOrAny(ctx);
-    for (const o of others(ctx.cluster, l)) ctx.net.cut(l.name, o);
-    return [l.name, async () => ctx.net.heal()];
+    return cutLinks(ctx, others(ctx.cluster, l).map((o): [string, string] => [l.name, o]), l.name);
   },
   'one-way-to-leader': async (ctx) => {
     const l = await leaderOrAny(ctx);
-    for (const o of others(ctx.cluster, l)) ctx.net.cut(o, l.name);
-    return [l.name, async () => ctx.net.heal()];
+    return cutLinks(ctx, others(ctx.cluster, l).map((o): [string, string] => [o, l.name]), l.name);
   },
   delay: async (ctx) => {
     ctx.net.delayAll(50 + Math.floor(ctx.rnd() * 200));
-    return ['all', async () => ctx.net.heal()];
+    return ['all', async () => ctx.net.undelayAll()];
   },
   drop: async (ctx) => {
     let on = true;
@@ -200,49 +207,51 @@ export interface NemesisOptions {
   /** How long a fault is held, and the quiet time between faults (ms). */
   holdMs?: [number, number];
   quietMs?: [number, number];
+  /** Fault loops running at once (default 1): with 2, faults overlap (a partition during a kill...). */
+  concurrency?: number;
 }
 
 export class Nemesis {
   readonly records: FaultRecord[] = [];
   private stopping = false;
-  private loop: Promise<void> | undefined;
-  private readonly ctx: Context;
+  private loops: Promise<void>[] = [];
 
   constructor(
-    cluster: TestCluster,
-    net: PeerNetwork,
+    private readonly cluster: TestCluster,
+    private readonly net: PeerNetwork,
     private readonly o: NemesisOptions,
-  ) {
-    // Its own stream of randomness: the workload's draws do not shift the fault schedule.
-    this.ctx = { cluster, net, rnd: prng(o.seed * 7919 + 17), electionMs: o.electionMs };
-  }
+  ) {}
 
   start(): void {
-    this.loop = this.run();
+    // Each loop has its own stream of randomness, and none is shared with the workload, so the
+    // workload's draws never shift the fault schedule.
+    this.loops = Array.from({ length: this.o.concurrency ?? 1 }, (_, k) =>
+      this.run({ cluster: this.cluster, net: this.net, rnd: prng(this.o.seed * 7919 + 17 + k * 104_729), electionMs: this.o.electionMs }),
+    );
   }
 
-  /** Stops drawing new faults and heals the one in progress. */
+  /** Stops drawing new faults and heals the ones in progress. */
   async stop(): Promise<void> {
     this.stopping = true;
-    await this.loop;
+    await Promise.all(this.loops);
   }
 
-  private async run(): Promise<void> {
+  private async run(ctx: Context): Promise<void> {
     const kinds = this.o.faults ?? ALL_FAULTS;
     const [holdLo, holdHi] = this.o.holdMs ?? [1000, 3000];
     const [quietLo, quietHi] = this.o.quietMs ?? [500, 2000];
-    const between = (lo: number, hi: number): number => lo + this.ctx.rnd() * (hi - lo);
+    const between = (lo: number, hi: number): number => lo + ctx.rnd() * (hi - lo);
     // Drawn from a shuffled deck, refilled when empty: a run with as many faults as kinds
     // injects every kind once, which independent draws would not promise.
     let deck: FaultKind[] = [];
     while (!this.stopping) {
       await this.sleepUnlessStopping(between(quietLo, quietHi));
       if (this.stopping) break;
-      if (deck.length === 0) deck = shuffle(this.ctx.rnd, kinds);
+      if (deck.length === 0) deck = shuffle(ctx.rnd, kinds);
       const kind = deck.pop()!;
       const record: FaultRecord = { kind, target: '', start: now(), end: Infinity };
       this.records.push(record);
-      const [target, heal] = await FAULTS[kind](this.ctx);
+      const [target, heal] = await FAULTS[kind](ctx);
       record.target = target;
       await this.sleepUnlessStopping(between(holdLo, holdHi));
       await heal();

@@ -72,6 +72,16 @@ export class PeerNetwork implements LinkPolicySource {
     return n;
   }
 
+  /** `from` → `to` flows again (its delay, if any, stays). */
+  restore(from: string, to: string): void {
+    this.set(from, to, { ...this.policy(from, to), cut: false });
+  }
+
+  /** No more added latency on any link (cuts stay). */
+  undelayAll(): void {
+    for (const x of this.names) for (const y of this.names) if (x !== y) this.set(x, y, { ...this.policy(x, y), delayMs: 0 });
+  }
+
   /** Everything flows again, with no delay; held bytes are delivered. */
   heal(): void {
     this.links.clear();

@@ -31,6 +31,10 @@ export interface ScenarioOptions {
   faults?: readonly FaultKind[];
   electionMs?: number;
   heartbeatMs?: number;
+  /** Fault loops at once (default 1; 2 = overlapping faults). */
+  concurrency?: number;
+  /** Extra flags for every member (e.g. --snapshot-count=200, so that restarts load snapshots). */
+  extraArgs?: string[];
   /** How long each fault is held (ms; default 1–3 s). */
   holdMs?: [number, number];
   /** See KvWorkloadOptions.mislabelSerializableReads: for the suite's test of itself only. */
@@ -62,7 +66,7 @@ export async function runScenario(seed: number, o: ScenarioOptions): Promise<Sce
   const log = o.log ?? (() => {});
   const electionMs = o.electionMs ?? 500;
   const net = new PeerNetwork();
-  const cluster = await TestCluster.start({ program: o.program, members: 3, electionMs, heartbeatMs: o.heartbeatMs ?? 50, advertisePeerUrl: net.advertise });
+  const cluster = await TestCluster.start({ program: o.program, members: 3, electionMs, heartbeatMs: o.heartbeatMs ?? 50, advertisePeerUrl: net.advertise, extraArgs: o.extraArgs });
   const endpoints = cluster.members.map((m) => m.clientUrl);
   const anomalies: Anomaly[] = [];
   const undecided: string[] = [];
@@ -75,7 +79,7 @@ export async function runScenario(seed: number, o: ScenarioOptions): Promise<Sce
   const kv = new KvWorkload({ seed, endpoints, clients: o.clients ?? 4, keys: o.keys ?? 4, timeoutMs: o.mislabelSerializableReads ? 500 : 3000, mislabelSerializableReads: o.mislabelSerializableReads });
   // The store's minimum TTL is 1.5 election timeouts; 2 s is above it for the default 500 ms.
   const leases = new LeaseWorkload({ seed, endpoints, ttlSeconds: Math.max(2, Math.ceil((1.5 * electionMs) / 1000)), timeoutMs: 3000 });
-  const nemesis = new Nemesis(cluster, net, { seed, electionMs, faults: o.faults, holdMs: o.holdMs });
+  const nemesis = new Nemesis(cluster, net, { seed, electionMs, faults: o.faults, holdMs: o.holdMs, concurrency: o.concurrency });
   const copies: MemberCopy[] = [];
   try {
     await Promise.all(watches.map((w) => w.created()));

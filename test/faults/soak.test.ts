@@ -14,7 +14,13 @@ it(`soak: ${options.runs} runs of ${options.durationS} s against ${options.progr
   let anomalies = 0;
   for (let i = 0; i < options.runs; i++) {
     const seed = options.firstSeed + i;
-    const r = await runScenario(seed, { program: options.program, durationMs: options.durationS * 1000, log: (l) => process.stderr.write(`${l}\n`) });
+    const r = await runScenario(seed, {
+      program: options.program,
+      durationMs: options.durationS * 1000,
+      concurrency: options.concurrency,
+      extraArgs: options.snapshotCount === undefined ? [] : [`--snapshot-count=${options.snapshotCount}`],
+      log: (l) => process.stderr.write(`${l}\n`),
+    });
     const row: SoakRow = {
       seed,
       program: r.program,

@@ -12,11 +12,11 @@ import type { ClusterMember, TestCluster } from '../store/testing/cluster.js';
 import { LinkProxy, type LinkPolicy, type LinkPolicySource } from './link-proxy.js';
 import { dialerOf } from './socket-owner.js';
 
-const FLOWING: LinkPolicy = { cut: false, delayMs: 0 };
-
 export class PeerNetwork implements LinkPolicySource {
   private readonly proxies = new Map<string, LinkProxy>();
-  private readonly links = new Map<string, LinkPolicy>();
+  /** How many faults hold each directed link cut: overlapping faults each undo only their own cut. */
+  private readonly cuts = new Map<string, number>();
+  private readonly delays = new Map<string, number>();
   private cluster: TestCluster | undefined;
 
   /** For TestCluster's advertisePeerUrl: a proxy in front of the member's peer port, returning its URL. */
@@ -28,7 +28,8 @@ export class PeerNetwork implements LinkPolicySource {
   };
 
   policy(from: string, to: string): LinkPolicy {
-    return this.links.get(`${from}>${to}`) ?? FLOWING;
+    const link = `${from}>${to}`;
+    return { cut: (this.cuts.get(link) ?? 0) > 0, delayMs: this.delays.get(link) ?? 0 };
   }
 
   /** Looked up at each connection: processes come and go with kills and restarts. */
@@ -48,7 +49,9 @@ export class PeerNetwork implements LinkPolicySource {
 
   /** Nothing from `from` reaches `to` (the other direction is untouched). */
   cut(from: string, to: string): void {
-    this.set(from, to, { ...this.policy(from, to), cut: true });
+    const link = `${from}>${to}`;
+    this.cuts.set(link, (this.cuts.get(link) ?? 0) + 1);
+    this.kick(from, to);
   }
 
   /** No traffic between any member of `a` and any member of `b`, either way. */
@@ -62,7 +65,7 @@ export class PeerNetwork implements LinkPolicySource {
 
   /** Every link gets `delayMs` of latency. */
   delayAll(delayMs: number): void {
-    for (const x of this.names) for (const y of this.names) if (x !== y) this.set(x, y, { ...this.policy(x, y), delayMs });
+    for (const x of this.names) for (const y of this.names) if (x !== y) this.delays.set(`${x}>${y}`, delayMs);
   }
 
   /** RST every connection into `to` (all members if undefined), optionally only those from `from`. */
@@ -72,19 +75,22 @@ export class PeerNetwork implements LinkPolicySource {
     return n;
   }
 
-  /** `from` → `to` flows again (its delay, if any, stays). */
+  /** Undoes one cut of `from` → `to`: it flows again unless another fault holds it cut too. */
   restore(from: string, to: string): void {
-    this.set(from, to, { ...this.policy(from, to), cut: false });
+    const link = `${from}>${to}`;
+    this.cuts.set(link, Math.max(0, (this.cuts.get(link) ?? 0) - 1));
+    this.kick(from, to);
   }
 
-  /** No more added latency on any link (cuts stay). */
+  /** No more added latency on any link (cuts stay); bytes already queued leave when their pipe next wakes. */
   undelayAll(): void {
-    for (const x of this.names) for (const y of this.names) if (x !== y) this.set(x, y, { ...this.policy(x, y), delayMs: 0 });
+    this.delays.clear();
   }
 
   /** Everything flows again, with no delay; held bytes are delivered. */
   heal(): void {
-    this.links.clear();
+    this.cuts.clear();
+    this.delays.clear();
     for (const p of this.proxies.values()) p.kick();
   }
 
@@ -99,8 +105,8 @@ export class PeerNetwork implements LinkPolicySource {
     await Promise.all([...this.proxies.values()].map((p) => p.close()));
   }
 
-  private set(from: string, to: string, p: LinkPolicy): void {
-    this.links.set(`${from}>${to}`, p);
+  /** The link's bytes travel through `to`'s proxy (dialled by `from`) or `from`'s (dialled by `to`). */
+  private kick(from: string, to: string): void {
     this.proxies.get(to)?.kick();
     this.proxies.get(from)?.kick();
   }

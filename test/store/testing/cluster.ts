@@ -113,10 +113,12 @@ export class ClusterMember {
   async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
     const p = this.proc;
     if (!p || !this.running) return;
-    const gone = new Promise<void>((r) => p.once('exit', () => r()));
-    if (signal === 'SIGKILL' || signal === 'SIGTERM' || signal === 'SIGINT') this.expectExit = true;
+    const ends = signal === 'SIGKILL' || signal === 'SIGTERM' || signal === 'SIGINT';
+    // Only for a signal that ends it: a SIGSTOP/SIGCONT waiter would stay registered until the exit.
+    const gone = ends ? new Promise<void>((r) => p.once('exit', () => r())) : undefined;
+    if (ends) this.expectExit = true;
     p.kill(signal);
-    if (signal === 'SIGKILL' || signal === 'SIGTERM' || signal === 'SIGINT') await gone;
+    await gone;
   }
 
   exitCode(): number | null {

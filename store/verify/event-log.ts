@@ -33,6 +33,11 @@ export class EventLog {
     return { value: e.value ?? '', modRevision: e.revision };
   }
 
+  /** Every event of `key`, in revision order. */
+  eventsOf(key: string): readonly LogEvent[] {
+    return this.byKey.get(key) ?? [];
+  }
+
   /** The event that changed `key` at `revision`, if any. */
   eventAt(key: string, revision: number): LogEvent | undefined {
     return this.byKey.get(key)?.find((e) => e.revision === revision);

@@ -37,6 +37,8 @@ export interface KvOp {
   ret: number;
   /** Undefined when the outcome is unknown: the operation may or may not have taken effect. */
   output: KvOutput | undefined;
+  /** The outcome is unknown but the store's log shows the write took effect (see resolveUnknownWrites). */
+  applied?: boolean;
 }
 
 /** One change in the store's history, as a watch from revision 1 replays it. */

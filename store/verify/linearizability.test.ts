@@ -4,7 +4,8 @@
 
 import { describe, expect, it } from 'vitest';
 import type { KvOp } from './history.js';
-import { checkLinearizability, dropWritesNeverApplied } from './linearizability.js';
+import { EventLog } from './event-log.js';
+import { checkLinearizability, resolveUnknownWrites } from './linearizability.js';
 import { cas, del, get, op, put, randomHistory } from './testing.js';
 
 const v = (value: string, modRevision: number) => ({ value, modRevision });
@@ -84,11 +85,40 @@ describe('linearizability: hand-made histories', () => {
     expect(anomalies(ops)).toEqual([]);
   });
 
-  it('dropWritesNeverApplied keeps known outcomes and the unknown writes the log shows', () => {
+  it('resolveUnknownWrites: unknown writes the log shows must happen, the others are dropped', () => {
     const known = op(1, 'a', ...put('x', 2), 0, 1);
     const seen = op(1, 'a', ...put('y', 3), 2, undefined);
     const never = op(2, 'a', ...put('z', 4), 2, undefined);
-    expect(dropWritesNeverApplied([known, seen, never], new Set(['x', 'y']))).toEqual([known, seen]);
+    const log = new EventLog([
+      { revision: 2, key: 'a', type: 'put', value: 'x' },
+      { revision: 3, key: 'a', type: 'put', value: 'y' },
+    ]);
+    expect(resolveUnknownWrites([known, seen, never], log)).toEqual([known, { ...seen, applied: true }]);
+    // Once it must happen, it must fit somewhere: a compare-and-set on a value the key never held cannot.
+    const impossible = op(3, 'a', { f: 'cas', expect: 'q', value: 'y' }, { f: 'cas', succeeded: true, revision: 3, current: null }, 2, undefined);
+    expect(anomalies(resolveUnknownWrites([known, impossible], log))).toHaveLength(1);
+    expect(anomalies([known, impossible])).toEqual([]);
+  });
+
+  it('resolveUnknownWrites: an unknown delete stays possible only if a delete event is unexplained', () => {
+    const w = op(1, 'a', ...put('x', 2), 0, 1);
+    const d = op(2, 'a', { f: 'delete' }, { f: 'delete', deleted: 1, revision: 3 }, 2, undefined);
+    const explainedLog = new EventLog([{ revision: 2, key: 'a', type: 'put', value: 'x' }]);
+    expect(resolveUnknownWrites([w, d], explainedLog)).toEqual([w]);
+    const unexplained = new EventLog([
+      { revision: 2, key: 'a', type: 'put', value: 'x' },
+      { revision: 3, key: 'a', type: 'delete' },
+    ]);
+    expect(resolveUnknownWrites([w, d], unexplained)).toEqual([w, d]);
+    // ...and then both outcomes remain possible for the search.
+    expect(anomalies([w, d, op(3, 'a', ...get(null, 3), 5, 6)])).toEqual([]);
+    expect(anomalies([w, d, op(3, 'a', ...get(v('x', 2), 3), 5, 6)])).toEqual([]);
+  });
+
+  it('long histories are checked without exhausting the stack', () => {
+    const r = checkLinearizability(randomHistory(3, 20_000, 4, 1));
+    expect(r.anomalies).toEqual([]);
+    expect(r.undecided).toEqual([]);
   });
 
   it('an exhausted search budget is reported as undecided, not as a pass or an anomaly', () => {

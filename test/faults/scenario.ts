@@ -8,7 +8,7 @@ import { checkDurability, type MemberCopy } from '../../store/verify/durability.
 import { EventLog } from '../../store/verify/event-log.js';
 import type { Anomaly } from '../../store/verify/history.js';
 import { checkLeases } from '../../store/verify/lease-checker.js';
-import { checkLinearizability, dropWritesNeverApplied } from '../../store/verify/linearizability.js';
+import { checkLinearizability, resolveUnknownWrites } from '../../store/verify/linearizability.js';
 import { checkReadsAgainstLog } from '../../store/verify/reads-vs-log.js';
 import { checkRevisions } from '../../store/verify/revisions.js';
 import { checkWatch } from '../../store/verify/watch-checker.js';
@@ -120,7 +120,7 @@ export async function runScenario(seed: number, o: ScenarioOptions): Promise<Sce
       const ref = copies[0];
       if (ref) {
         const events = new EventLog(ref.events);
-        const lin = checkLinearizability(dropWritesNeverApplied(kv.ops, events.values));
+        const lin = checkLinearizability(resolveUnknownWrites(kv.ops, events));
         anomalies.push(...lin.anomalies);
         undecided.push(...lin.undecided);
         anomalies.push(...checkReadsAgainstLog(kv.ops, events));

@@ -1,7 +1,7 @@
 // Builders of histories for the checkers' tests: hand-written operations with short names, and a
 // generator of random concurrent histories that are linearizable by construction.
 
-import type { KvInput, KvOp, KvOutput, Observed } from './history.js';
+import type { KvInput, KvOp, KvOutput, LogEvent, Observed } from './history.js';
 import { stepRegister, type RegisterState } from './register-model.js';
 
 let nextId = 1;
@@ -38,6 +38,12 @@ export function prng(seed: number): () => number {
  * their answer (unknown outcome) after having taken effect, or without having taken effect.
  */
 export function randomHistory(seed: number, opsCount: number, clients = 4, keys = 2): KvOp[] {
+  return randomHistoryWithLog(seed, opsCount, clients, keys).ops;
+}
+
+/** randomHistory, with the store's event log of what really happened. */
+export function randomHistoryWithLog(seed: number, opsCount: number, clients = 4, keys = 2): { ops: KvOp[]; log: LogEvent[] } {
+  const log: LogEvent[] = [];
   const rnd = prng(seed);
   const state = new Map<string, { value: string; modRevision: number }>();
   let revision = 0;
@@ -83,6 +89,7 @@ export function randomHistory(seed: number, opsCount: number, clients = 4, keys 
         const changed = input.f === 'put' || (input.f === 'delete' && before !== null) || (input.f === 'cas' && beforeValue === input.expect);
         if (changed) {
           revision++;
+          log.push(next === null ? { revision, key, type: 'delete' } : { revision, key, type: 'put', value: next });
           if (next === null) state.delete(key);
           else state.set(key, { value: next, modRevision: revision });
         }
@@ -97,5 +104,5 @@ export function randomHistory(seed: number, opsCount: number, clients = 4, keys 
   }
   events.sort((a, b) => a.at - b.at);
   for (const e of events) e.apply();
-  return out;
+  return { ops: out, log };
 }

@@ -11,7 +11,7 @@
 //   drop                                    peer connections are reset every 100–400 ms
 //   kill-leader / kill-follower             kill -9, restarted on the same data dir when healed
 //   stop-leader / stop-follower             SIGSTOP, SIGCONT when healed
-//   leader-churn                            three times in a row: freeze the current leader for ~1.5 election timeouts
+//   leader-churn                            three times in a row: freeze the current leader for 3 election timeouts
 //
 // Not here yet: restarting a member with an empty disk. That needs MemberRemove/MemberAdd (issue 7,
 // built in parallel): remove the member, wipe its data dir, add it back, start it with
@@ -191,7 +191,9 @@ const FAULTS: Record<FaultKind, (ctx: Context) => Promise<[string, Heal]>> = {
       const l = await leaderOrAny(ctx);
       names.push(l.name);
       await l.kill('SIGSTOP');
-      await sleep(1.5 * ctx.electionMs);
+      // Longer than the longest randomized election timeout (2×) plus a pre-vote round, so the
+      // others do elect someone else (with 1.5× the frozen leader often came back still leading).
+      await sleep(3 * ctx.electionMs);
       await l.kill('SIGCONT');
       await sleep(ctx.electionMs);
     }

@@ -18,6 +18,7 @@ import { LEASE_PREFIX, LeaseWorkload } from './lease-workload.js';
 import { readMemberCopy } from './member-copy.js';
 import { Nemesis, type FaultKind, type FaultRecord } from './nemesis.js';
 import { PeerNetwork } from './network.js';
+import { RawWatch } from './raw-watch.js';
 import { RecordedWatch } from './watch-recorder.js';
 
 export interface ScenarioOptions {
@@ -75,6 +76,7 @@ export async function runScenario(seed: number, o: ScenarioOptions): Promise<Sce
     new RecordedWatch('kv/*', KV_PREFIX, true, endpoints),
     new RecordedWatch('kv/k0', `${KV_PREFIX}k0`, false, [...endpoints].reverse()),
     new RecordedWatch('lease/*', LEASE_PREFIX, true, [endpoints[1]!, endpoints[2]!, endpoints[0]!]),
+    new RawWatch('kv/* raw', KV_PREFIX, true, [endpoints[2]!, endpoints[0]!, endpoints[1]!]),
   ];
   const kv = new KvWorkload({ seed, endpoints, clients: o.clients ?? 4, keys: o.keys ?? 4, timeoutMs: o.mislabelSerializableReads ? 500 : 3000, mislabelSerializableReads: o.mislabelSerializableReads });
   // The store's minimum TTL is 1.5 election timeouts; 2 s is above it for the default 500 ms.
@@ -105,7 +107,7 @@ export async function runScenario(seed: number, o: ScenarioOptions): Promise<Sce
     if (leaseFence === undefined || kvFence === undefined) {
       liveness('no write succeeded within a minute after every fault was healed');
     } else {
-      const until = [kvFence, kvFence, leaseFence];
+      const until = [kvFence, kvFence, leaseFence, kvFence];
       for (const [i, w] of watches.entries()) {
         if (!(await w.reach(until[i]!, RECOVERY_MS))) liveness(`watcher ${w.name} never delivered revision ${until[i]} (last ${w.lastRevision}${w.error ? `, ended: ${w.error}` : ''})`);
       }

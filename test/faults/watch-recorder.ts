@@ -1,5 +1,5 @@
-// Watchers that record everything they deliver, each on its own client (so each has its own
-// stream, resumed by the client on another member when its member fails or loses its leader).
+// Watches that record everything they deliver, each on its own client or connection (so each
+// has its own stream, resumed on another member when its member fails or loses its leader).
 
 import { EtcdClient, prefixEnd, type Event, type Watcher } from '../../store/client/index.js';
 import type { LogEvent } from '../../store/verify/history.js';
@@ -12,39 +12,22 @@ export function toLogEvent(e: Event): LogEvent {
   return e.type === 'DELETE' ? { revision, key, type: 'delete' } : { revision, key, type: 'put', value: kv?.value.toString() ?? '' };
 }
 
-export class RecordedWatch {
+/** What every recorded watch keeps: its events, its start, and how it ended. */
+export abstract class WatchLog {
   readonly events: LogEvent[] = [];
   fromRevision = 0;
-  /** Set when the watcher ended with an error (it should not: only compaction ends a watch). */
+  /** Set when the watch ended with an error (it should not: only compaction ends a watch). */
   error: string | undefined;
-  private readonly etcd: EtcdClient;
-  private watcher: Watcher | undefined;
-  private readonly loop: Promise<void>;
-  private readonly end: string | undefined;
 
   constructor(
     readonly name: string,
     readonly key: string,
-    prefix: boolean,
-    endpoints: readonly string[],
-  ) {
-    this.etcd = new EtcdClient({ endpoints: [...endpoints] });
-    this.end = prefix ? prefixEnd(key).toString() : undefined;
-    this.watcher = this.etcd.watch(key, { prefix });
-    const w = this.watcher;
-    this.loop = (async () => {
-      try {
-        for await (const batch of w) for (const e of batch.events) this.events.push(toLogEvent(e));
-      } catch (e) {
-        this.error = e instanceof Error ? e.message : String(e);
-      }
-    })();
-  }
+    protected readonly end: string | undefined,
+  ) {}
 
   /** Resolves once the watch exists; from then on every change in range is owed to it. */
-  async created(): Promise<void> {
-    this.fromRevision = Number(await this.watcher!.created) + 1;
-  }
+  abstract created(): Promise<void>;
+  abstract close(): Promise<void>;
 
   get lastRevision(): number {
     return this.events.length === 0 ? 0 : this.events[this.events.length - 1]!.revision;
@@ -63,9 +46,37 @@ export class RecordedWatch {
   record(untilRevision: number): WatchRecord {
     return { name: this.name, key: this.key, end: this.end, fromRevision: this.fromRevision, untilRevision, events: [...this.events] };
   }
+}
+
+/**
+ * A watch through our client's Watcher, as the apiserver uses it: what a consumer sees. The client
+ * drops events at or below the last one it delivered, so a server that repeats events after a
+ * resume is masked here; RawWatch (raw-watch.ts) sees the server's streams as they are.
+ */
+export class RecordedWatch extends WatchLog {
+  private readonly etcd: EtcdClient;
+  private readonly watcher: Watcher;
+  private readonly loop: Promise<void>;
+
+  constructor(name: string, key: string, prefix: boolean, endpoints: readonly string[]) {
+    super(name, key, prefix ? prefixEnd(key).toString() : undefined);
+    this.etcd = new EtcdClient({ endpoints: [...endpoints] });
+    const w = (this.watcher = this.etcd.watch(key, { prefix }));
+    this.loop = (async () => {
+      try {
+        for await (const batch of w) for (const e of batch.events) this.events.push(toLogEvent(e));
+      } catch (e) {
+        this.error = e instanceof Error ? e.message : String(e);
+      }
+    })();
+  }
+
+  async created(): Promise<void> {
+    this.fromRevision = Number(await this.watcher.created) + 1;
+  }
 
   async close(): Promise<void> {
-    this.watcher?.cancel();
+    this.watcher.cancel();
     this.etcd.close();
     await this.loop;
   }

@@ -26,6 +26,11 @@ export interface ClusterOptions {
   extraArgs?: string[];
   heartbeatMs?: number;
   electionMs?: number;
+  /**
+   * The peer URL a member advertises (in its --initial-advertise-peer-urls and everyone's
+   * --initial-cluster) instead of the one it listens on: a fault-injecting proxy in front of it.
+   */
+  advertisePeerUrl?: (member: ClusterMember) => Promise<string>;
 }
 
 /** How a member joins: the founders start with the cluster's --initial-cluster and state new. */
@@ -47,6 +52,14 @@ export class ClusterMember {
     readonly peerPort: number,
     readonly dataDir: string,
   ) {}
+
+  /** What the other members dial: the listen URL, unless a proxy stands in front of it. */
+  advertisedPeerUrl = '';
+
+  /** The OS process id while it runs. */
+  get pid(): number | undefined {
+    return this.running ? this.proc?.pid : undefined;
+  }
 
   get clientUrl(): string {
     return `http://127.0.0.1:${this.clientPort}`;
@@ -73,7 +86,7 @@ export class ClusterMember {
       `--listen-client-urls=${this.clientUrl}`,
       `--advertise-client-urls=${this.clientUrl}`,
       `--listen-peer-urls=${this.peerUrl}`,
-      `--initial-advertise-peer-urls=${this.peerUrl}`,
+      `--initial-advertise-peer-urls=${this.advertisedPeerUrl || this.peerUrl}`,
       `--initial-cluster=${this.join?.initialCluster ?? this.cluster.initialCluster}`,
       `--initial-cluster-state=${this.join?.state ?? 'new'}`,
       '--initial-cluster-token=test-cluster',
@@ -108,10 +121,12 @@ export class ClusterMember {
   async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
     const p = this.proc;
     if (!p || !this.running) return;
-    const gone = new Promise<void>((r) => p.once('exit', () => r()));
-    if (signal === 'SIGKILL' || signal === 'SIGTERM' || signal === 'SIGINT') this.expectExit = true;
+    const ends = signal === 'SIGKILL' || signal === 'SIGTERM' || signal === 'SIGINT';
+    // Only for a signal that ends it: a SIGSTOP/SIGCONT waiter would stay registered until the exit.
+    const gone = ends ? new Promise<void>((r) => p.once('exit', () => r())) : undefined;
+    if (ends) this.expectExit = true;
     p.kill(signal);
-    if (signal === 'SIGKILL' || signal === 'SIGTERM' || signal === 'SIGINT') await gone;
+    await gone;
   }
 
   exitCode(): number | null {
@@ -164,7 +179,8 @@ export class TestCluster {
     for (let i = 0; i < options.members; i++) {
       c.members.push(new ClusterMember(c, `m${i + 1}`, await freePort(), await freePort(), join(c.root, `m${i + 1}`)));
     }
-    c.initialCluster = c.members.map((m) => `${m.name}=${m.peerUrl}`).join(',');
+    for (const m of c.members) m.advertisedPeerUrl = options.advertisePeerUrl ? await options.advertisePeerUrl(m) : m.peerUrl;
+    c.initialCluster = c.members.map((m) => `${m.name}=${m.advertisedPeerUrl}`).join(',');
     for (const m of c.members) m.start();
     try {
       await Promise.all(c.members.map((m) => m.waitHealthy()));

@@ -14,7 +14,8 @@ import { clusterIdFor, hexToId, idToHex, memberIdFor, parseInitialCluster, raftI
 import { decodeMember, encodeMember, Membership, type MemberRecord } from './membership.js';
 import { RaftNode, ReadTimeoutError, NoLeaderError, type NodeLogger, type RaftTransport } from './raft-node.js';
 import { EtcdError, Errors } from './state/errors.js';
-import { decodeEnvelope, decodeJson, encodeEnvelope, encodeJson, type AlarmType, type KvLogRequest, type LogRequest, type RangeRequest, type RangeResponse, type RequestOp, type TxnRequest } from './state/requests.js';
+import { encodeBinary } from './state/binary.js';
+import { decodeEnvelope, decodeStored, encodeEnvelope, type AlarmType, type KvLogRequest, type LogRequest, type RangeRequest, type RangeResponse, type RequestOp, type TxnRequest } from './state/requests.js';
 import { StateMachine, type LogResponse } from './state/state-machine.js';
 
 export interface MemberConfig {
@@ -332,14 +333,14 @@ export class Member {
     this.snapshotDue = false;
     const image: SnapshotImage = { kv: this.sm.dump(), members: this.membership.dump(), alarms: this.alarmList().map((a) => ({ memberId: a.memberId.toString(), alarm: a.alarm })) };
     const conf = this.node.raw.status().config;
-    const snap: Snapshot = { metadata: { index: applied, term: this.disk.storage.term(applied), confState: conf }, data: encodeJson(image) };
+    const snap: Snapshot = { metadata: { index: applied, term: this.disk.storage.term(applied), confState: conf }, data: encodeBinary(image, this.kv.size + 4096) };
     await this.disk.saveSnapshot(snap, Math.max(0, applied - CATCH_UP_ENTRIES));
     this.snapshotIndex = applied;
     this.logger.info({ index: applied }, 'saved snapshot and compacted the raft log');
   }
 
   private restoreImage(s: Snapshot): void {
-    const image = decodeJson<SnapshotImage>(s.data);
+    const image = decodeStored<SnapshotImage>(s.data);
     this.sm.load(image.kv);
     this.membership.load(image.members);
     this.alarms.clear();

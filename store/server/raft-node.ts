@@ -200,7 +200,7 @@ export class RaftNode {
     const rd = this.raw.ready();
     // 1. Persist: nothing below may reveal what is not yet on disk.
     if (rd.snapshot || rd.entries.length > 0 || rd.hardState) {
-      const batch: Parameters<RaftDisk['save']>[0] = { entries: rd.entries };
+      const batch: Parameters<RaftDisk['save']>[0] = { entries: rd.entries, sync: rd.mustSync };
       if (rd.hardState) batch.hardState = rd.hardState;
       if (rd.snapshot) batch.snapshot = rd.snapshot;
       await this.opts.disk.save(batch);

@@ -5,7 +5,8 @@
 //   's'                 latest snapshot     crc32 | index u64 | term u64 | confLen u32 | conf JSON | data
 //   'e' + index u64 BE  one log entry       crc32 | term u64 | type u8 | data
 // Every record carries a CRC-32 of the rest of its value. A Ready is written as one batch with
-// sync: true, so it is on disk before the host sends the messages that depend on it.
+// sync: true (unless only the commit index moved), so it is on disk before the host sends the
+// messages that depend on it.
 //
 // On open, records are verified: a damaged last entry is what a crash in the middle of a write
 // leaves, so it is dropped (with a warning); damage anywhere else means the disk cannot be trusted
@@ -98,6 +99,13 @@ export interface PersistBatch {
   hardState?: HardState;
   entries: readonly Entry[];
   snapshot?: Snapshot;
+  /**
+   * Ready.mustSync: false when only the commit index moved. Such a write skips the fsync (as
+   * etcd's WAL does): a lost commit index is learned again from the leader, and LevelDB's log is
+   * ordered, so it can never be durable without the synced entries written before it. Absent
+   * means sync.
+   */
+  sync?: boolean;
 }
 
 export class RaftDisk {
@@ -207,7 +215,7 @@ export class RaftDisk {
       for (let i = last + 1; i <= this.lastIndex; i++) if (i >= first) ops.push({ type: 'del', key: entryKey(i) });
     }
     if (b.hardState) ops.push({ type: 'put', key: HARD_STATE_KEY, value: encodeHardState(b.hardState) });
-    if (ops.length > 0) await this.db.batch(ops, { sync: true });
+    if (ops.length > 0) await this.db.batch(ops, { sync: b.sync ?? true });
 
     if (b.snapshot) this.storage.applySnapshot(b.snapshot);
     if (b.entries.length > 0) this.storage.append(b.entries);

@@ -3,7 +3,10 @@
 // JSON gateway (../shared/bench/put.lua), then the members stop cleanly (the profiles are written
 // on exit) and the leader's profile is summarised: self time per function and per file.
 //
-//   node dist/bench/store-profile.js [--duration S] [--connections N] [--keep DIR]
+//   node dist/bench/store-profile.js [--duration S] [--connections N] [--keep DIR] [--check-perf m|l]
+//
+// With --check-perf the load is `etcdctl check perf` (gRPC puts with a lease, from many clients)
+// instead of wrk.
 //
 // The .cpuprofile files stay in DIR (default: a temp dir, removed) for Chrome DevTools.
 
@@ -11,7 +14,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { makeTempDir, runBenchmark, sleep } from './processes.js';
-import { StoreCluster } from './store-cluster.js';
+import { ETCDCTL, StoreCluster } from './store-cluster.js';
 
 const PUT_LUA = resolve(import.meta.dirname, '../../../shared/bench/put.lua');
 
@@ -60,6 +63,16 @@ function wrk(url: string, seconds: number, connections: number): Promise<string>
   });
 }
 
+function runCommand(cmd: string, argv: string[]): Promise<string> {
+  return new Promise((res) => {
+    const p = spawn(cmd, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    p.stdout.on('data', (b: Buffer) => (out += b.toString()));
+    p.stderr.on('data', (b: Buffer) => (out += b.toString()));
+    p.once('exit', () => res(out));
+  });
+}
+
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const flag = (name: string, def: string) => {
@@ -68,13 +81,17 @@ async function main(): Promise<void> {
   };
   const seconds = Number(flag('--duration', '15'));
   const connections = Number(flag('--connections', '100'));
+  const checkPerf = args.includes('--check-perf') ? flag('--check-perf', 'm') : undefined;
   const keep = args.includes('--keep') ? resolve(flag('--keep', 'profiles')) : undefined;
   const dir = keep ?? makeTempDir('store-profile-');
   if (!existsSync(dir)) mkdirSync(dir, { recursive: true });
   const cluster = await StoreCluster.start('store-server', { members: 3, nodeArgs: (i) => ['--cpu-prof', `--cpu-prof-dir=${join(dir, `m${i}`)}`] });
   const leader = await cluster.leader();
   await sleep(1000);
-  console.log(`wrk against the leader ${leader.name}: ${await wrk(leader.clientUrl, seconds, connections)}`);
+  if (checkPerf) {
+    const out = await runCommand(ETCDCTL, [`--endpoints=${cluster.endpoints}`, 'check', 'perf', `--load=${checkPerf}`]);
+    console.log(`etcdctl check perf --load=${checkPerf} (leader ${leader.name}):\n${out.split(/[\r\n]+/).filter((l) => /PASS|FAIL/.test(l)).join('\n')}`);
+  } else console.log(`wrk against the leader ${leader.name}: ${await wrk(leader.clientUrl, seconds, connections)}`);
   // A clean exit writes the profiles; a leader hands leadership over first, which is fine now.
   await Promise.all(cluster.members.map((m) => m.terminate(15_000)));
   const leaderDir = join(dir, `m${leader.index}`);

@@ -198,13 +198,25 @@ export class RaftNode {
 
   private async handleReady(): Promise<void> {
     const rd = this.raw.ready();
+    // Committed entries already on disk before this Ready (the usual case: an entry commits once
+    // a quorum acknowledged it, after the Ready that persisted it here) are applied while this
+    // Ready's write and fsync run in the background, instead of after them. Entries this very Ready
+    // persists (a single member commits its own entries at once; a follower may learn an entry
+    // and its commit together) are applied only after the write, as before.
+    const durable = rd.snapshot ? 0 : this.opts.disk.storage.lastIndex();
+    const committed = rd.committedEntries;
+    let early = 0;
+    while (early < committed.length && committed[early]!.index <= durable) early++;
     // 1. Persist: nothing below may reveal what is not yet on disk.
+    let saving: Promise<void> | undefined;
     if (rd.snapshot || rd.entries.length > 0 || rd.hardState) {
       const batch: Parameters<RaftDisk['save']>[0] = { entries: rd.entries, sync: rd.mustSync };
       if (rd.hardState) batch.hardState = rd.hardState;
       if (rd.snapshot) batch.snapshot = rd.snapshot;
-      await this.opts.disk.save(batch);
+      saving = this.opts.disk.save(batch);
     }
+    if (early > 0) this.apply(early === committed.length ? committed : committed.slice(0, early));
+    if (saving) await saving;
     // 2. Send.
     if (rd.messages.length > 0) this.opts.transport.send(rd.messages);
     // 3. Apply.
@@ -212,10 +224,7 @@ export class RaftNode {
       this.opts.onSnapshot(rd.snapshot);
       this.appliedIndex = rd.snapshot.metadata.index;
     }
-    if (rd.committedEntries.length > 0) {
-      this.opts.onApply(rd.committedEntries);
-      this.appliedIndex = rd.committedEntries[rd.committedEntries.length - 1]!.index;
-    }
+    if (early < committed.length) this.apply(early === 0 ? committed : committed.slice(early));
     if (rd.softState) {
       this.lastSoft = rd.softState;
       this.opts.onSoftState?.(rd.softState);
@@ -223,7 +232,12 @@ export class RaftNode {
     for (const rs of rd.readStates) this.resolveRead(rs);
     this.raw.advance();
     this.releaseAppliedWaiters();
-    if (rd.committedEntries.length > 0 || rd.snapshot) await this.opts.afterApply?.(this.appliedIndex);
+    if (committed.length > 0 || rd.snapshot) await this.opts.afterApply?.(this.appliedIndex);
+  }
+
+  private apply(entries: readonly Entry[]): void {
+    this.opts.onApply(entries);
+    this.appliedIndex = entries[entries.length - 1]!.index;
   }
 
   private resolveRead(rs: ReadState): void {

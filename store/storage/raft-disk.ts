@@ -94,6 +94,46 @@ function decodeSnapshot(body: Buffer): Snapshot {
   };
 }
 
+/**
+ * The MemoryStorage the Raft core reads, except that a snapshot's data is not held in memory: it
+ * is on disk already, and holding it would double the memory of a member with a large keyspace
+ * (a 100 MB image stayed referenced until the next snapshot). The core asks for the snapshot only
+ * to send it to a follower that fell behind; its data is then read from disk, once per call.
+ */
+class DiskSnapshotStorage extends MemoryStorage {
+  constructor(private readonly readData: () => Uint8Array) {
+    super();
+  }
+
+  override applySnapshot(snap: Snapshot): void {
+    super.applySnapshot({ metadata: snap.metadata, data: EMPTY });
+  }
+
+  override createSnapshot(i: number, confState: ConfState | undefined, _data: Uint8Array): Snapshot {
+    return this.withData(super.createSnapshot(i, confState, EMPTY));
+  }
+
+  override snapshot(): Snapshot {
+    return this.withData(super.snapshot());
+  }
+
+  /** The snapshot with its data read from disk when first asked for (and kept by that object only). */
+  private withData(s: Snapshot): Snapshot {
+    if (s.metadata.index === 0) return s;
+    const read = this.readData;
+    let data: Uint8Array | undefined;
+    return {
+      metadata: s.metadata,
+      get data(): Uint8Array {
+        data ??= read();
+        return data;
+      },
+    };
+  }
+}
+
+const EMPTY = new Uint8Array(0);
+
 /** What a Ready asks to persist. */
 export interface PersistBatch {
   hardState?: HardState;
@@ -110,7 +150,7 @@ export interface PersistBatch {
 
 export class RaftDisk {
   /** The persisted log, mirrored in memory for the Raft core's synchronous reads. */
-  readonly storage = new MemoryStorage();
+  readonly storage: MemoryStorage = new DiskSnapshotStorage(() => this.readSnapshotData());
   private lastIndex = 0;
 
   private constructor(
@@ -130,6 +170,14 @@ export class RaftDisk {
       throw e;
     }
     return disk;
+  }
+
+  /** The data of the snapshot on disk (synchronous: the Raft core's storage reads are). */
+  private readSnapshotData(): Uint8Array {
+    const raw = this.db.getSync(SNAPSHOT_KEY);
+    const body = raw === undefined ? undefined : checked(raw);
+    if (!body) throw new CorruptDataError(this.dir, 'snapshot record missing or its checksum mismatches');
+    return decodeSnapshot(body).data;
   }
 
   /** Is there any Raft state here (a member restarting), or is this a new member? */

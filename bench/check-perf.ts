@@ -49,7 +49,11 @@ function run(cmd: string, args: string[]): Promise<{ code: number; out: string }
 
 /** etcdctl's verdict lines, e.g. "PASS: Throughput is 150 writes/s", "FAIL: Slowest request took 1.2s". */
 function parse(out: string, code: number): Outcome {
-  const line = (what: string) => /(PASS|FAIL): (.*)/.exec(out.split('\n').find((l) => l.includes(what)) ?? '')?.[0] ?? 'n/a';
+  // etcdctl 3.4 prints "Slowest request took too long: …" and "Stddev too high: …" with no prefix.
+  const line = (what: string) => {
+    const l = out.split(/[\r\n]+/).find((x) => x.includes(what));
+    return l === undefined ? 'n/a' : /^(PASS|FAIL)/.test(l) ? l : `FAIL: ${l}`;
+  };
   return { pass: code === 0 && /^PASS$/m.test(out), throughput: line('Throughput'), slowest: line('Slowest request'), stddev: line('Stddev') };
 }
 

@@ -14,6 +14,7 @@ import { clusterIdFor, hexToId, idToHex, memberIdFor, parseInitialCluster, raftI
 import { decodeMember, encodeMember, Membership, type MemberRecord } from './membership.js';
 import { RaftNode, ReadTimeoutError, NoLeaderError, type NodeLogger, type RaftTransport } from './raft-node.js';
 import { EtcdError, Errors } from './state/errors.js';
+import { collectGarbage } from './gc.js';
 import { encodeBinary } from './state/binary.js';
 import { decodeEnvelope, decodeStored, encodeEnvelope, type AlarmType, type KvLogRequest, type LogRequest, type RangeRequest, type RangeResponse, type RequestOp, type TxnRequest } from './state/requests.js';
 import { StateMachine, type LogResponse } from './state/state-machine.js';
@@ -148,16 +149,16 @@ export class Member {
     this.transport = makeTransport({ raftId: this.raftId, memberId: this.memberId, clusterId: this.clusterId });
 
     // The state machine starts from the last snapshot; the log after it is re-applied.
-    const snap = this.disk.storage.snapshot();
-    if (snap.metadata.index > 0) this.restoreImage(snap);
-    this.snapshotIndex = snap.metadata.index;
+    this.snapshotIndex = this.restoreFromDisk();
+    // The image read from disk and its decoded form are garbage now, each as big as the keyspace.
+    if (this.snapshotIndex > 0) collectGarbage();
     this.node = new RaftNode({
       raftId: this.raftId,
       disk: this.disk,
       transport: this.transport,
       tickMs: this.config.heartbeatMs,
       electionTicks: Math.max(2, Math.round(this.config.electionMs / this.config.heartbeatMs)),
-      applied: snap.metadata.index,
+      applied: this.snapshotIndex,
       logger: this.logger,
       onApply: (entries) => this.applyEntries(entries),
       onSnapshot: (s) => this.restoreImage(s),
@@ -337,6 +338,7 @@ export class Member {
     await this.disk.saveSnapshot(snap, Math.max(0, applied - CATCH_UP_ENTRIES));
     this.snapshotIndex = applied;
     this.logger.info({ index: applied }, 'saved snapshot and compacted the raft log');
+    collectGarbage();
   }
 
   private restoreImage(s: Snapshot): void {
@@ -347,6 +349,13 @@ export class Member {
     for (const a of image.alarms ?? []) this.alarms.set(`${a.memberId}:${a.alarm}`, { memberId: BigInt(a.memberId), alarm: a.alarm });
     for (const m of this.membership.list()) if (m.id !== this.memberId) this.transport.addPeer?.(raftIdOf(m.id), m.peerUrls);
     this.snapshotIndex = Math.max(this.snapshotIndex, s.metadata.index);
+  }
+
+  /** Restore the state machine from the snapshot on disk, if any; returns its index. */
+  private restoreFromDisk(): number {
+    const snap = this.disk.storage.snapshot();
+    if (snap.metadata.index > 0) this.restoreImage(snap);
+    return snap.metadata.index;
   }
 
   // ---- leadership and leases ----

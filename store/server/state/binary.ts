@@ -47,13 +47,13 @@ class Out {
   buf: Buffer;
   pos = 0;
   constructor(size: number) {
-    this.buf = Buffer.allocUnsafe(size);
+    this.buf = Buffer.allocUnsafeSlow(size);
   }
   ensure(n: number): void {
     if (this.pos + n <= this.buf.length) return;
     let size = this.buf.length * 2;
     while (size < this.pos + n) size *= 2;
-    const next = Buffer.allocUnsafe(size);
+    const next = Buffer.allocUnsafeSlow(size);
     this.buf.copy(next, 0, 0, this.pos);
     this.buf = next;
   }
@@ -163,12 +163,37 @@ function write(o: Out, v: unknown): void {
   }
 }
 
-/** Encode a value; `sizeHint` (bytes) avoids regrowing the buffer for large values (snapshots). */
+/** Values up to this size are written into a shared scratch buffer and copied out exactly. */
+const SCRATCH_LIMIT = 1024 * 1024;
+let scratch: Out | undefined;
+
+/**
+ * Encode a value; `sizeHint` (bytes) avoids regrowing the buffer for large values (snapshots).
+ *
+ * A log entry lives in the Raft log until the next snapshot, so what it holds matters: a view into
+ * a bigger buffer would keep all of that buffer alive, and a small Buffer from Node's pool keeps
+ * the pool's whole 8 KiB slab alive (100,000 entries of 1 KiB held 900 MiB that way). So small
+ * values get a buffer of their own, of exactly their size, outside the pool.
+ */
 export function encodeBinary(value: unknown, sizeHint = 256): Buffer {
-  const o = new Out(Math.max(16, sizeHint));
-  o.u8(BINARY_MAGIC);
-  write(o, value);
-  return o.buf.subarray(0, o.pos);
+  if (sizeHint > SCRATCH_LIMIT) {
+    const big = new Out(sizeHint);
+    big.u8(BINARY_MAGIC);
+    write(big, value);
+    return big.buf.subarray(0, big.pos);
+  }
+  const o = (scratch ??= new Out(64 * 1024));
+  o.pos = 0;
+  try {
+    o.u8(BINARY_MAGIC);
+    write(o, value);
+    const out = Buffer.allocUnsafeSlow(o.pos);
+    o.buf.copy(out, 0, 0, o.pos);
+    return out;
+  } finally {
+    // A huge value grew the scratch buffer: let it go rather than hold it for ever.
+    if (o.buf.length > SCRATCH_LIMIT) scratch = undefined;
+  }
 }
 
 /** Is this data in the binary encoding (rather than the older JSON one)? */

@@ -215,10 +215,21 @@ export class RaftNode {
       if (rd.snapshot) batch.snapshot = rd.snapshot;
       saving = this.opts.disk.save(batch);
     }
+    // Proposals and read requests a follower forwards to the leader carry no term and say nothing
+    // about this member's log or vote, so they need not wait for the write: sent at once, a client
+    // request made on a follower no longer waits behind that follower's fsync.
+    let later = rd.messages;
+    if (saving && later.length > 0) {
+      const forwarded = later.filter(isForwarded);
+      if (forwarded.length > 0) {
+        this.opts.transport.send(forwarded);
+        later = later.filter((m) => !isForwarded(m));
+      }
+    }
     if (early > 0) this.apply(early === committed.length ? committed : committed.slice(0, early));
     if (saving) await saving;
     // 2. Send.
-    if (rd.messages.length > 0) this.opts.transport.send(rd.messages);
+    if (later.length > 0) this.opts.transport.send(later);
     // 3. Apply.
     if (rd.snapshot) {
       this.opts.onSnapshot(rd.snapshot);
@@ -256,6 +267,11 @@ export class RaftNode {
     this.appliedWaiters = this.appliedWaiters.filter((w) => w.index > this.appliedIndex);
     for (const w of ready) w.resolve();
   }
+}
+
+/** A request forwarded to the leader: no term, nothing that depends on this member's disk. */
+function isForwarded(m: Message): boolean {
+  return m.type === 'MsgProp' || m.type === 'MsgReadIndex';
 }
 
 export class ReadTimeoutError extends Error {

@@ -201,6 +201,12 @@ describe('AuthorityRewriter: the client-to-server byte stream', () => {
     expect(run(oneByteAtATime)).toEqual(expected);
   });
 
+  it('stops parsing once the first request of a connection needed no rewrite', () => {
+    // A client that named a plain host:port first: later blocks pass as they are, unparsed.
+    const plainFirst = cat(PREFACE, settings, frame(HEADERS, 0x04, 1, block1Fixed), data(1, 10), frames3);
+    for (let i = 0; i <= plainFirst.length; i += 7) expect(run([plainFirst.subarray(0, i), plainFirst.subarray(i)])).toEqual(plainFirst);
+  });
+
   it('passes a chunk of plain frames through without copying it', () => {
     const r = new AuthorityRewriter();
     r.write(cat(PREFACE, settings));

@@ -19,7 +19,9 @@ import { validateChange, type MemberChange, type ReconfigView } from './reconfig
 import type { PeerMembersInfo } from './transport/index.js';
 import { RaftNode, ReadTimeoutError, NoLeaderError, type NodeLogger, type RaftTransport } from './raft-node.js';
 import { EtcdError, Errors } from './state/errors.js';
-import { decodeEnvelope, decodeJson, encodeEnvelope, encodeJson, type AlarmType, type KvLogRequest, type LogRequest, type RangeRequest, type RangeResponse, type RequestOp, type TxnRequest } from './state/requests.js';
+import { collectGarbage } from './gc.js';
+import { encodeBinary } from './state/binary.js';
+import { decodeEnvelope, decodeStored, encodeEnvelope, type AlarmType, type KvLogRequest, type LogRequest, type RangeRequest, type RangeResponse, type RequestOp, type TxnRequest } from './state/requests.js';
 import { StateMachine, type LogResponse } from './state/state-machine.js';
 
 export interface MemberConfig {
@@ -188,19 +190,19 @@ export class Member {
     for (const p of this.joinPeers) this.transport.addPeer?.(p.raftId, p.peerUrls);
 
     // The state machine starts from the last snapshot; the log after it is re-applied.
-    const snap = this.disk.storage.snapshot();
-    if (snap.metadata.index > 0) this.restoreImage(snap);
-    this.snapshotIndex = snap.metadata.index;
+    this.snapshotIndex = this.restoreFromDisk();
+    // The image read from disk and its decoded form are garbage now, each as big as the keyspace.
+    if (this.snapshotIndex > 0) collectGarbage();
     const commit = this.disk.storage.hardStateNow().commit;
-    if (restarting && commit > snap.metadata.index) this.replay = { upTo: commit, from: snap.metadata.index, count: 0 };
-    else if (restarting) this.logger.info({ snapshotIndex: snap.metadata.index, replayed: 0 }, 'replayed 0 entries of the raft log after the snapshot');
+    if (restarting && commit > this.snapshotIndex) this.replay = { upTo: commit, from: this.snapshotIndex, count: 0 };
+    else if (restarting) this.logger.info({ snapshotIndex: this.snapshotIndex, replayed: 0 }, 'replayed 0 entries of the raft log after the snapshot');
     this.node = new RaftNode({
       raftId: this.raftId,
       disk: this.disk,
       transport: this.transport,
       tickMs: this.config.heartbeatMs,
       electionTicks: Math.max(2, Math.round(this.config.electionMs / this.config.heartbeatMs)),
-      applied: snap.metadata.index,
+      applied: this.snapshotIndex,
       logger: this.logger,
       onApply: (entries) => this.applyEntries(entries),
       onSnapshot: (s) => {
@@ -478,20 +480,28 @@ export class Member {
     this.snapshotDue = false;
     const image: SnapshotImage = { kv: this.sm.dump(), members: this.membership.dump(), alarms: this.alarmList().map((a) => ({ memberId: a.memberId.toString(), alarm: a.alarm })) };
     const conf = this.node.raw.status().config;
-    const snap: Snapshot = { metadata: { index: applied, term: this.disk.storage.term(applied), confState: conf }, data: encodeJson(image) };
+    const snap: Snapshot = { metadata: { index: applied, term: this.disk.storage.term(applied), confState: conf }, data: encodeBinary(image, this.kv.size + 4096) };
     await this.disk.saveSnapshot(snap, Math.max(0, applied - (this.config.snapshotCatchUpEntries ?? CATCH_UP_ENTRIES)));
     this.snapshotIndex = applied;
     this.logger.info({ index: applied }, 'saved snapshot and compacted the raft log');
+    collectGarbage();
   }
 
   private restoreImage(s: Snapshot): void {
-    const image = decodeJson<SnapshotImage>(s.data);
+    const image = decodeStored<SnapshotImage>(s.data);
     this.sm.load(image.kv);
     this.membership.load(image.members);
     this.alarms.clear();
     for (const a of image.alarms ?? []) this.alarms.set(`${a.memberId}:${a.alarm}`, { memberId: BigInt(a.memberId), alarm: a.alarm });
     for (const m of this.membership.list()) if (m.id !== this.memberId) this.transport.addPeer?.(raftIdOf(m.id), m.peerUrls);
     this.snapshotIndex = Math.max(this.snapshotIndex, s.metadata.index);
+  }
+
+  /** Restore the state machine from the snapshot on disk, if any; returns its index. */
+  private restoreFromDisk(): number {
+    const snap = this.disk.storage.snapshot();
+    if (snap.metadata.index > 0) this.restoreImage(snap);
+    return snap.metadata.index;
   }
 
   // ---- leadership and leases ----

@@ -198,24 +198,44 @@ export class RaftNode {
 
   private async handleReady(): Promise<void> {
     const rd = this.raw.ready();
+    // Committed entries already on disk before this Ready (the usual case: an entry commits once
+    // a quorum acknowledged it, after the Ready that persisted it here) are applied while this
+    // Ready's write and fsync run in the background, instead of after them. Entries this very Ready
+    // persists (a single member commits its own entries at once; a follower may learn an entry
+    // and its commit together) are applied only after the write, as before.
+    const durable = rd.snapshot ? 0 : this.opts.disk.storage.lastIndex();
+    const committed = rd.committedEntries;
+    let early = 0;
+    while (early < committed.length && committed[early]!.index <= durable) early++;
     // 1. Persist: nothing below may reveal what is not yet on disk.
+    let saving: Promise<void> | undefined;
     if (rd.snapshot || rd.entries.length > 0 || rd.hardState) {
-      const batch: Parameters<RaftDisk['save']>[0] = { entries: rd.entries };
+      const batch: Parameters<RaftDisk['save']>[0] = { entries: rd.entries, sync: rd.mustSync };
       if (rd.hardState) batch.hardState = rd.hardState;
       if (rd.snapshot) batch.snapshot = rd.snapshot;
-      await this.opts.disk.save(batch);
+      saving = this.opts.disk.save(batch);
     }
+    // Proposals and read requests a follower forwards to the leader carry no term and say nothing
+    // about this member's log or vote, so they need not wait for the write: sent at once, a client
+    // request made on a follower no longer waits behind that follower's fsync.
+    let later = rd.messages;
+    if (saving && later.length > 0) {
+      const forwarded = later.filter(isForwarded);
+      if (forwarded.length > 0) {
+        this.opts.transport.send(forwarded);
+        later = later.filter((m) => !isForwarded(m));
+      }
+    }
+    if (early > 0) this.apply(early === committed.length ? committed : committed.slice(0, early));
+    if (saving) await saving;
     // 2. Send.
-    if (rd.messages.length > 0) this.opts.transport.send(rd.messages);
+    if (later.length > 0) this.opts.transport.send(later);
     // 3. Apply.
     if (rd.snapshot) {
       this.opts.onSnapshot(rd.snapshot);
       this.appliedIndex = rd.snapshot.metadata.index;
     }
-    if (rd.committedEntries.length > 0) {
-      this.opts.onApply(rd.committedEntries);
-      this.appliedIndex = rd.committedEntries[rd.committedEntries.length - 1]!.index;
-    }
+    if (early < committed.length) this.apply(early === 0 ? committed : committed.slice(early));
     if (rd.softState) {
       this.lastSoft = rd.softState;
       this.opts.onSoftState?.(rd.softState);
@@ -223,7 +243,12 @@ export class RaftNode {
     for (const rs of rd.readStates) this.resolveRead(rs);
     this.raw.advance();
     this.releaseAppliedWaiters();
-    if (rd.committedEntries.length > 0 || rd.snapshot) await this.opts.afterApply?.(this.appliedIndex);
+    if (committed.length > 0 || rd.snapshot) await this.opts.afterApply?.(this.appliedIndex);
+  }
+
+  private apply(entries: readonly Entry[]): void {
+    this.opts.onApply(entries);
+    this.appliedIndex = entries[entries.length - 1]!.index;
   }
 
   private resolveRead(rs: ReadState): void {
@@ -242,6 +267,11 @@ export class RaftNode {
     this.appliedWaiters = this.appliedWaiters.filter((w) => w.index > this.appliedIndex);
     for (const w of ready) w.resolve();
   }
+}
+
+/** A request forwarded to the leader: no term, nothing that depends on this member's disk. */
+function isForwarded(m: Message): boolean {
+  return m.type === 'MsgProp' || m.type === 'MsgReadIndex';
 }
 
 export class ReadTimeoutError extends Error {

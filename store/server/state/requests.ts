@@ -4,6 +4,7 @@
 // use the same types.
 
 import type { KeyValue } from '../../mvcc/kv.js';
+import { decodeBinary, encodeBinary, isBinary } from './binary.js';
 
 export type SortOrder = 'NONE' | 'ASCEND' | 'DESCEND';
 export type SortTarget = 'KEY' | 'VERSION' | 'CREATE' | 'MOD' | 'VALUE';
@@ -176,10 +177,19 @@ export function decodeJson<T>(data: Uint8Array): T {
   return JSON.parse(Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString(), reviver) as T;
 }
 
+// Log entries and Raft snapshot images are written in the binary encoding (binary.ts); logs and
+// snapshots written in JSON before it are still read. The snapshot *file* of `etcdctl snapshot
+// save` stays JSON (encodeJson above).
+
 export function encodeEnvelope(e: LogEnvelope): Uint8Array {
-  return encodeJson(e);
+  return encodeBinary(e);
 }
 
 export function decodeEnvelope(data: Uint8Array): LogEnvelope {
-  return decodeJson<LogEnvelope>(data);
+  return decodeStored<LogEnvelope>(data);
+}
+
+/** Decode a log entry or snapshot image in either encoding. */
+export function decodeStored<T>(data: Uint8Array): T {
+  return isBinary(data) ? decodeBinary<T>(data) : decodeJson<T>(data);
 }

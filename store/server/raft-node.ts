@@ -198,6 +198,7 @@ export class RaftNode {
 
   private async handleReady(): Promise<void> {
     const rd = this.raw.ready();
+    const persisted = this.opts.disk.storage.hardStateNow();
     // Committed entries already on disk before this Ready (the usual case: an entry commits once
     // a quorum acknowledged it, after the Ready that persisted it here) are applied while this
     // Ready's write and fsync run in the background, instead of after them. Entries this very Ready
@@ -215,10 +216,21 @@ export class RaftNode {
       if (rd.snapshot) batch.snapshot = rd.snapshot;
       saving = this.opts.disk.save(batch);
     }
+    // A leader sends before its own write completes (Raft thesis §10.2.1, as etcd's raftNode does):
+    // its appends reach the followers while its fsync runs, so a round costs one fsync's time, not
+    // two. This is safe because an entry commits only once a quorum has it on disk, and the leader
+    // applies and answers nothing before this Ready's write is done; its term and vote were made
+    // durable by the Ready that made it a candidate, before any vote request left.
+    let later = rd.messages;
+    const termOrVoteChanged = rd.hardState !== undefined && (rd.hardState.term !== persisted.term || rd.hardState.vote !== persisted.vote);
+    const leading = (rd.softState ?? this.lastSoft).role === 'leader' && !termOrVoteChanged;
+    if (saving && leading && later.length > 0) {
+      this.opts.transport.send(later);
+      later = [];
+    }
     // Proposals and read requests a follower forwards to the leader carry no term and say nothing
     // about this member's log or vote, so they need not wait for the write: sent at once, a client
     // request made on a follower no longer waits behind that follower's fsync.
-    let later = rd.messages;
     if (saving && later.length > 0) {
       const forwarded = later.filter(isForwarded);
       if (forwarded.length > 0) {

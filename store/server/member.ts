@@ -487,6 +487,8 @@ export class Member {
   private restoreImage(s: Snapshot): void {
     const image = decodeJson<SnapshotImage>(s.data);
     this.sm.load(image.kv);
+    // Watchers waiting for the revisions the snapshot jumped over get them from its history.
+    this.hub.restored();
     this.membership.load(image.members);
     this.alarms.clear();
     for (const a of image.alarms ?? []) this.alarms.set(`${a.memberId}:${a.alarm}`, { memberId: BigInt(a.memberId), alarm: a.alarm });

@@ -19,8 +19,9 @@
 //
 // The wipe is always remove-then-add. A wiped member that keeps its id (restarted on an empty dir
 // without MemberRemove/MemberAdd) is not a fault to inject: it has forgotten entries it acknowledged
-// to the leader, which breaks Raft's assumptions, and etcd refuses it (the leader's commit index is
-// beyond the empty log: "tocommit(N) is out of range [lastIndex(0)]", the member panics).
+// to the leader, which breaks Raft's assumptions, and both programs refuse it (the leader's commit
+// index is beyond the empty log: "tocommit(N) is out of range [lastIndex(0)]", the member stops;
+// test/store/wiped-member.test.ts).
 
 import { rmSync } from 'node:fs';
 import { EtcdClient } from '../../store/client/index.js';
@@ -208,6 +209,8 @@ async function wipe(ctx: Context, m: ClusterMember): Promise<[string, Heal]> {
     const code = await m.waitExit(10_000).catch(() => 'still running');
     if (m.running) await m.kill('SIGKILL');
     ctx.log(`nemesis: ${m.name} (${id}) removed (${code === 'still running' ? 'killed' : `exited ${String(code)}`}), data dir wiped`);
+    // etcd 3.4 and store-server exit 0 once removed: anything else is worth reading.
+    if (code !== 0 && code !== 'still running') ctx.log(`nemesis: ${m.name}'s last output:\n${m.output.slice(-4000)}`);
     rmSync(m.dataDir, { recursive: true, force: true });
   } catch (e) {
     client.close();

@@ -1,5 +1,5 @@
 // `npm run soak -- --runs N [--seed S] [--duration-s D] [--program store-server|etcd] [--overlap]
-// [--snapshot-count C]`: many fault
+// [--snapshot-count C] [--snapshot-catchup-entries E]`: many fault
 // runs (test/faults/scenario.ts), then a summary table: runs, operations, faults injected,
 // anomalies found. The runs themselves go through vitest (test/faults/soak.test.ts), because the
 // fault harness lives with the tests and is not part of the build; this CLI parses the options,
@@ -27,8 +27,11 @@ function parse(argv: readonly string[]): Omit<SoakOptions, 'reportPath'> {
     else if (flag === '--duration-s' && n > 0) o.durationS = n;
     else if (flag === '--program' && (value === 'store-server' || value === 'etcd')) o.program = value;
     else if (flag === '--snapshot-count' && Number.isInteger(n) && n > 0) o.snapshotCount = n;
-    else throw new Error(`bad option ${flag} ${value} (usage: --runs N [--seed S] [--duration-s D] [--program store-server|etcd] [--overlap] [--snapshot-count C])`);
+    else if (flag === '--snapshot-catchup-entries' && Number.isInteger(n) && n > 0) o.snapshotCatchupEntries = n;
+    else throw new Error(`bad option ${flag} ${value} (usage: --runs N [--seed S] [--duration-s D] [--program store-server|etcd] [--overlap] [--snapshot-count C] [--snapshot-catchup-entries E])`);
   }
+  // Few entries kept after a snapshot only matter if snapshots are taken within a run.
+  if (o.snapshotCatchupEntries !== undefined && o.snapshotCount === undefined) o.snapshotCount = 100;
   return o;
 }
 
@@ -44,7 +47,8 @@ const reportPath = join(tmpdir(), `fault-soak-${process.pid}.jsonl`);
 const options: SoakOptions = { ...parsed, reportPath };
 process.stderr.write(
   `soak: ${options.runs} runs from seed ${options.firstSeed}, ${options.durationS} s each, against ${options.program}` +
-    `${options.concurrency > 1 ? ', overlapping faults' : ''}${options.snapshotCount ? `, --snapshot-count=${options.snapshotCount}` : ''}\n`,
+    `${options.concurrency > 1 ? ', overlapping faults' : ''}${options.snapshotCount ? `, --snapshot-count=${options.snapshotCount}` : ''}` +
+    `${options.snapshotCatchupEntries ? `, --experimental-snapshot-catchup-entries=${options.snapshotCatchupEntries}${options.program === 'etcd' ? ' (ignored: etcd 3.4 has no such flag)' : ''}` : ''}\n`,
 );
 const vitest = spawnSync(join(root, 'node_modules/.bin/vitest'), ['run', '--project', 'process', 'test/faults/soak.test.ts'], {
   cwd: root,

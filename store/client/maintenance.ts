@@ -1,7 +1,7 @@
 // Per-member questions (Status) and cluster membership (MemberList): what an operator or a
 // health check asks, as opposed to the data path in kv.ts.
 
-import type { EtcdServices, MemberListResponse, StatusResponse } from '../server/proto/load.js';
+import type { EtcdServices, MemberAddResponse, MemberListResponse, MemberRemoveResponse, StatusResponse } from '../server/proto/load.js';
 import type { CallOptions, Connection } from './connection.js';
 
 export class MaintenanceClient {
@@ -28,5 +28,15 @@ export class ClusterClient {
   /** `linearizable` (etcd >= 3.5) makes the member confirm the list with the leader first; 3.4 ignores it. */
   memberList(options: { linearizable?: boolean } & CallOptions = {}): Promise<MemberListResponse> {
     return this.conn.unary(this.services.Cluster.MemberList, { linearizable: options.linearizable }, 'idempotent', options);
+  }
+
+  /** etcdctl member add: the new member's record and the table it joins (its name stays empty until it starts). */
+  memberAdd(peerURLs: string[], options: { isLearner?: boolean } & CallOptions = {}): Promise<MemberAddResponse> {
+    return this.conn.unary(this.services.Cluster.MemberAdd, { peerURLs, isLearner: options.isLearner ?? false }, 'if-not-sent', options);
+  }
+
+  /** etcdctl member remove, by the member's id (decimal or as the server sent it). */
+  memberRemove(id: string, options: CallOptions = {}): Promise<MemberRemoveResponse> {
+    return this.conn.unary(this.services.Cluster.MemberRemove, { ID: id }, 'if-not-sent', options);
   }
 }

@@ -490,6 +490,8 @@ export class Member {
   private restoreImage(s: Snapshot): void {
     const image = decodeStored<SnapshotImage>(s.data);
     this.sm.load(image.kv);
+    // Watchers waiting for the revisions the snapshot jumped over get them from its history.
+    this.hub.restored();
     this.membership.load(image.members);
     this.alarms.clear();
     for (const a of image.alarms ?? []) this.alarms.set(`${a.memberId}:${a.alarm}`, { memberId: BigInt(a.memberId), alarm: a.alarm });
@@ -552,9 +554,23 @@ export class Member {
     await this.propose({ alarm: { action, memberId, alarm } });
   }
 
-  /** Received from peers through the transport. */
+  /**
+   * Received from peers through the transport. The Raft core throws where etcd's raft panics: a
+   * state it cannot go on from, e.g. a leader's commit index beyond this member's last entry
+   * ("tocommit(N) is out of range [lastIndex(M)]": this member lost entries it had acknowledged,
+   * such as a wiped data dir restarted under its old id). The transport logs and swallows what its
+   * callbacks throw, so the member would stay up, serving serializable reads from a store that lost
+   * its data; it stops instead, as etcd does. Only a local message type sent by a peer (refused,
+   * nothing changed) is not fatal.
+   */
   receive(msgs: Message[]): void {
-    this.node.step(msgs);
+    try {
+      this.node.step(msgs);
+    } catch (err) {
+      if (err instanceof Error && err.message.startsWith('raft: cannot step raft local message')) throw err;
+      this.fatal?.(err);
+      throw err;
+    }
   }
 
   /**

@@ -16,6 +16,9 @@ export interface SoakRow {
   /** Longest stretch without a successful key-value operation during the run. */
   longestOutageMs: number;
   wallMs: number;
+  /** Raft snapshots the members sent to one another (etcd_network_snapshot_send_success), and applied from the network. */
+  snapshotsSent?: number;
+  snapshotsApplied?: number;
 }
 
 /** The options the CLI hands to the runner (through the FAULT_SOAK environment variable, as JSON). */
@@ -28,6 +31,8 @@ export interface SoakOptions {
   concurrency: number;
   /** Members snapshot every this many entries (undefined: the program's default). */
   snapshotCount?: number;
+  /** --experimental-snapshot-catchup-entries (store-server only; etcd 3.4 keeps 5000): small, so lagging followers get snapshots. */
+  snapshotCatchupEntries?: number;
   /** The JSON-lines file the runner appends a row to after each run. */
   reportPath: string;
 }
@@ -40,7 +45,7 @@ function table(header: string[], rows: string[][]): string {
 
 export function formatSoak(rows: readonly SoakRow[]): string {
   const perRun = table(
-    ['seed', 'program', 'ops', 'failed/unknown', 'watch ev', 'leases', 'faults', 'anomalies', 'undecided', 'max outage s', 'wall s'],
+    ['seed', 'program', 'ops', 'failed/unknown', 'watch ev', 'leases', 'faults', 'anomalies', 'undecided', 'snap sent/applied', 'max outage s', 'wall s'],
     rows.map((r) => [
       String(r.seed),
       r.program,
@@ -51,6 +56,7 @@ export function formatSoak(rows: readonly SoakRow[]): string {
       String(r.faults.length),
       String(r.anomalies.length),
       String(r.undecidedKeys.length),
+      r.snapshotsSent === undefined ? '-' : `${r.snapshotsSent}/${r.snapshotsApplied ?? '-'}`,
       (r.longestOutageMs / 1000).toFixed(1),
       (r.wallMs / 1000).toFixed(0),
     ]),

@@ -140,6 +140,24 @@ describe('WatchHub', () => {
     expect(old.sink.compactedAt).toBe(3);
   });
 
+  it('after a snapshot replaces the keyspace, synced watchers get the revisions it jumped over', () => {
+    // A follower at revision 3 with a watcher; the leader's keyspace has moved on to revision 6.
+    const { store, hub, put, watch } = setup();
+    put('k1', 'a');
+    put('k2', 'b');
+    const { sink } = watch({ key: 'k', rangeEnd: prefixEnd(b('k')) });
+    const leader = setup();
+    for (const [k, v] of [['k1', 'a'], ['k2', 'b'], ['k1', 'c'], ['x', 'd'], ['k3', 'e']] as const) leader.put(k, v);
+    store.load(leader.store.dump());
+    hub.restored();
+    put('k2', 'f'); // the next write after the snapshot, at revision 7
+    expect(sink.brief()).toEqual([]); // not pushed over the gap
+    hub.syncWatchers();
+    expect(sink.brief()).toEqual(['put k1@4', 'put k3@6', 'put k2@7']);
+    put('k1', 'g');
+    expect(sink.brief().at(-1)).toBe('put k1@8'); // synced again
+  });
+
   it('a cancelled watcher gets nothing more', () => {
     const { put, watch, hub } = setup();
     const w = watch({ key: 'k' });

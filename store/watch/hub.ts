@@ -137,6 +137,19 @@ export class WatchHub {
   }
 
   /**
+   * The keyspace was replaced by a snapshot from the leader (etcd's watchableStore.Restore): its
+   * revision jumped, and the revisions it jumped over were never notified. Every synced watcher
+   * falls back to unsynced, so syncWatchers feeds it those revisions from the restored history
+   * (or cancels it, if they were compacted), instead of the next notify skipping them.
+   */
+  restored(): void {
+    for (const w of [...this.synced]) {
+      this.removeSynced(w);
+      this.unsynced.add(w);
+    }
+  }
+
+  /**
    * Feed every unsynced watcher from history, as far as its consumer takes. Call it on a timer
    * and whenever a consumer drains. Returns how many watchers are still behind.
    */

@@ -12,11 +12,18 @@
 //   kill-leader / kill-follower             kill -9, restarted on the same data dir when healed
 //   stop-leader / stop-follower             SIGSTOP, SIGCONT when healed
 //   leader-churn                            three times in a row: freeze the current leader for 3 election timeouts
+//   wipe-follower                           a follower loses its disk: MemberRemove (it stops by itself), its
+//                                           data dir deleted; when healed MemberAdd under the same peer URL
+//                                           (its proxy), a new member id, started with --initial-cluster-state
+//                                           existing on the same ports; it catches up by log or snapshot
 //
-// Not here yet: restarting a member with an empty disk. That needs MemberRemove/MemberAdd (issue 7,
-// built in parallel): remove the member, wipe its data dir, add it back, start it with
-// --initial-cluster-state=existing. It belongs in FAULTS as one more entry once those exist.
+// The wipe is always remove-then-add. A wiped member that keeps its id (restarted on an empty dir
+// without MemberRemove/MemberAdd) is not a fault to inject: it has forgotten entries it acknowledged
+// to the leader, which breaks Raft's assumptions, and both programs refuse it (the leader's commit
+// index is beyond the empty log: "tocommit(N) is out of range [lastIndex(0)]", the member stops;
+// test/store/wiped-member.test.ts).
 
+import { rmSync } from 'node:fs';
 import { EtcdClient } from '../../store/client/index.js';
 import { prng } from '../../store/verify/testing.js';
 import type { ClusterMember, TestCluster } from '../store/testing/cluster.js';
@@ -34,7 +41,8 @@ export type FaultKind =
   | 'kill-follower'
   | 'stop-leader'
   | 'stop-follower'
-  | 'leader-churn';
+  | 'leader-churn'
+  | 'wipe-follower';
 
 export const ALL_FAULTS: readonly FaultKind[] = [
   'partition-leader',
@@ -49,6 +57,7 @@ export const ALL_FAULTS: readonly FaultKind[] = [
   'stop-leader',
   'stop-follower',
   'leader-churn',
+  'wipe-follower',
 ];
 
 export interface FaultRecord {
@@ -64,6 +73,9 @@ interface Context {
   net: PeerNetwork;
   rnd: () => number;
   electionMs: number;
+  /** Shared by the loops: one wipe at a time (two at once could shrink the cluster to one member). */
+  shared: { wiping: boolean };
+  log: (line: string) => void;
 }
 
 /** Undoes a fault. */
@@ -149,6 +161,102 @@ async function freeze(m: ClusterMember): Promise<[string, Heal]> {
   return [m.name, async () => void (await m.kill('SIGCONT'))];
 }
 
+/** An admin call retried while the cluster refuses it for now (strict reconfig checks, no leader, a timeout). */
+async function retrying<T>(what: string, ctx: Context, call: () => Promise<T>, timeoutMs = 60_000): Promise<T> {
+  const deadline = now() + timeoutMs;
+  for (;;) {
+    try {
+      return await call();
+    } catch (e) {
+      if (now() > deadline) throw new Error(`${what}: ${String(e)}`);
+      await sleep(250 + ctx.rnd() * 250);
+    }
+  }
+}
+
+/** The member's record in the cluster's table, found by its (advertised) peer URL; its id as a decimal string. */
+async function memberIdOf(client: EtcdClient, m: ClusterMember): Promise<string | undefined> {
+  const list = await client.cluster.memberList({ timeoutMs: 3000 });
+  return list.members.find((x) => x.peerURLs.includes(m.advertisedPeerUrl))?.ID;
+}
+
+/**
+ * Remove `m`, wipe its data dir; the heal adds it back (new id, same name, ports and peer URL:
+ * its proxy) and starts it with --initial-cluster-state existing.
+ */
+async function wipe(ctx: Context, m: ClusterMember): Promise<[string, Heal]> {
+  if (ctx.shared.wiping) return [`${m.name} (another wipe in progress)`, async () => {}];
+  if (!m.running) return [`${m.name} (already down)`, async () => {}];
+  ctx.shared.wiping = true;
+  const rest = ctx.cluster.members.filter((x) => x !== m);
+  const client = new EtcdClient({ endpoints: rest.map((x) => x.clientUrl), callTimeoutMs: 5000 });
+  try {
+    // A removal refused for now (e.g. "unhealthy cluster" while another fault holds a member) is retried;
+    // one whose answer was lost may have been applied: then the member is no longer listed.
+    const id = await retrying(`member list before removing ${m.name}`, ctx, async () => {
+      const found = await memberIdOf(client, m);
+      if (found === undefined) throw new Error(`${m.name} (${m.advertisedPeerUrl}) not in the member list`);
+      return found;
+    });
+    await retrying(`member remove ${m.name}`, ctx, async () => {
+      try {
+        await client.cluster.memberRemove(id, { timeoutMs: 5000 });
+      } catch (e) {
+        if ((await memberIdOf(client, m).catch(() => id)) === id) throw e;
+      }
+    });
+    // It stops by itself once it applies its removal or hears of it (exit 0); if cut off or frozen, kill it.
+    const code = await m.waitExit(10_000).catch(() => 'still running');
+    if (m.running) await m.kill('SIGKILL');
+    ctx.log(`nemesis: ${m.name} (${id}) removed (${code === 'still running' ? 'killed' : `exited ${String(code)}`}), data dir wiped`);
+    // etcd 3.4 and store-server exit 0 once removed: anything else is worth reading.
+    if (code !== 0 && code !== 'still running') ctx.log(`nemesis: ${m.name}'s last output:\n${m.output.slice(-4000)}`);
+    rmSync(m.dataDir, { recursive: true, force: true });
+  } catch (e) {
+    client.close();
+    ctx.shared.wiping = false;
+    throw e;
+  }
+  return [
+    m.name,
+    async () => {
+      try {
+        const added = await retrying(`member add ${m.name}`, ctx, async () => {
+          try {
+            return await client.cluster.memberAdd([m.advertisedPeerUrl], { timeoutMs: 5000 });
+          } catch (e) {
+            // An add whose answer was lost: the member is listed (not started yet, no name).
+            const list = await client.cluster.memberList({ timeoutMs: 3000 }).catch(() => undefined);
+            const member = list?.members.find((x) => x.peerURLs.includes(m.advertisedPeerUrl));
+            if (list && member) return { member, members: list.members };
+            throw e;
+          }
+        });
+        const newId = added.member!.ID;
+        // As etcdctl member add prints it: every member by name, the new one (no name yet) by ours.
+        const initialCluster = added.members.map((x) => `${x.ID === newId ? m.name : x.name}=${x.peerURLs.join(',')}`).join(',');
+        m.join = { initialCluster, state: 'existing' };
+        ctx.log(`nemesis: ${m.name} added back as ${newId}; --initial-cluster=${initialCluster}`);
+        // A join can fail while another fault cuts its links (it cannot fetch the member table): start it again.
+        const deadline = now() + 60_000;
+        for (;;) {
+          if (!m.running) m.start();
+          try {
+            await m.waitHealthy(Math.max(1000, deadline - now()));
+            break;
+          } catch {
+            if (now() > deadline) break; // a member that cannot rejoin shows up in the final checks
+            await sleep(500);
+          }
+        }
+      } finally {
+        client.close();
+        ctx.shared.wiping = false;
+      }
+    },
+  ];
+}
+
 const FAULTS: Record<FaultKind, (ctx: Context) => Promise<[string, Heal]>> = {
   'partition-leader': async (ctx) => isolate(ctx, await leaderOrAny(ctx)),
   'partition-follower': async (ctx) => isolate(ctx, await follower(ctx)),
@@ -199,6 +307,7 @@ const FAULTS: Record<FaultKind, (ctx: Context) => Promise<[string, Heal]>> = {
     }
     return [names.join('→'), async () => {}];
   },
+  'wipe-follower': async (ctx) => wipe(ctx, await follower(ctx)),
 };
 
 export interface NemesisOptions {
@@ -211,10 +320,14 @@ export interface NemesisOptions {
   quietMs?: [number, number];
   /** Fault loops running at once (default 1): with 2, faults overlap (a partition during a kill...). */
   concurrency?: number;
+  /** Progress lines (default: none). */
+  log?: (line: string) => void;
 }
 
 export class Nemesis {
   readonly records: FaultRecord[] = [];
+  /** Faults that could not be injected or healed (e.g. a member add refused for a minute): liveness failures. */
+  readonly errors: string[] = [];
   private stopping = false;
   private loops: Promise<void>[] = [];
 
@@ -227,8 +340,10 @@ export class Nemesis {
   start(): void {
     // Each loop has its own stream of randomness, and none is shared with the workload, so the
     // workload's draws never shift the fault schedule.
+    const shared = { wiping: false };
+    const log = this.o.log ?? (() => {});
     this.loops = Array.from({ length: this.o.concurrency ?? 1 }, (_, k) =>
-      this.run({ cluster: this.cluster, net: this.net, rnd: prng(this.o.seed * 7919 + 17 + k * 104_729), electionMs: this.o.electionMs }),
+      this.run({ cluster: this.cluster, net: this.net, rnd: prng(this.o.seed * 7919 + 17 + k * 104_729), electionMs: this.o.electionMs, shared, log }),
     );
   }
 
@@ -253,10 +368,15 @@ export class Nemesis {
       const kind = deck.pop()!;
       const record: FaultRecord = { kind, target: '', start: now(), end: Infinity };
       this.records.push(record);
-      const [target, heal] = await FAULTS[kind](ctx);
-      record.target = target;
+      let heal: Heal = async () => {};
+      try {
+        [record.target, heal] = await FAULTS[kind](ctx);
+      } catch (e) {
+        record.target = '(not injected)';
+        this.errors.push(`${kind}: could not inject: ${String(e).slice(0, 500)}`);
+      }
       await this.sleepUnlessStopping(between(holdLo, holdHi));
-      await heal();
+      await heal().catch((e: unknown) => void this.errors.push(`${kind}@${record.target}: could not heal: ${String(e).slice(0, 500)}`));
       record.end = now();
     }
   }

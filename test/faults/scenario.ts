@@ -12,7 +12,7 @@ import { checkLinearizability, resolveUnknownWrites } from '../../store/verify/l
 import { checkReadsAgainstLog } from '../../store/verify/reads-vs-log.js';
 import { checkRevisions } from '../../store/verify/revisions.js';
 import { checkWatch } from '../../store/verify/watch-checker.js';
-import { TestCluster, type Program } from '../store/testing/cluster.js';
+import { TestCluster, type ClusterMember, type Program } from '../store/testing/cluster.js';
 import { KV_PREFIX, KvWorkload } from './kv-workload.js';
 import { LEASE_PREFIX, LeaseWorkload } from './lease-workload.js';
 import { readMemberCopy } from './member-copy.js';
@@ -34,8 +34,16 @@ export interface ScenarioOptions {
   heartbeatMs?: number;
   /** Fault loops at once (default 1; 2 = overlapping faults). */
   concurrency?: number;
-  /** Extra flags for every member (e.g. --snapshot-count=200, so that restarts load snapshots). */
+  /** Extra flags for every member. */
   extraArgs?: string[];
+  /** --snapshot-count for every member (e.g. 200, so that restarts load snapshots). */
+  snapshotCount?: number;
+  /**
+   * --experimental-snapshot-catchup-entries (store-server only: etcd 3.4 has no such flag and keeps
+   * 5000): with a small snapshot count, a follower that falls this far behind (partitioned, killed,
+   * wiped) is sent a snapshot over the network instead of log entries.
+   */
+  snapshotCatchupEntries?: number;
   /** How long each fault is held (ms; default 1–3 s). */
   holdMs?: [number, number];
   /** See KvWorkloadOptions.mislabelSerializableReads: for the suite's test of itself only. */
@@ -58,6 +66,10 @@ export interface ScenarioResult {
   /** The longest time no key-value operation completed successfully while the workload ran: how long faults made the store unavailable. */
   longestOutageMs: number;
   wallMs: number;
+  /** Snapshots sent between members (etcd_network_snapshot_send_success on every member's /metrics at the end; counters restart with a process, so a lower bound). */
+  snapshotsSent: number;
+  /** Snapshots received and applied (`applied incoming raft snapshot` in store-server's log, over every process of the run; 0 for etcd). */
+  snapshotsApplied: number;
 }
 
 const RECOVERY_MS = 60_000;
@@ -67,7 +79,12 @@ export async function runScenario(seed: number, o: ScenarioOptions): Promise<Sce
   const log = o.log ?? (() => {});
   const electionMs = o.electionMs ?? 500;
   const net = new PeerNetwork();
-  const cluster = await TestCluster.start({ program: o.program, members: 3, electionMs, heartbeatMs: o.heartbeatMs ?? 50, advertisePeerUrl: net.advertise, extraArgs: o.extraArgs });
+  const extraArgs = [
+    ...(o.extraArgs ?? []),
+    ...(o.snapshotCount === undefined ? [] : [`--snapshot-count=${o.snapshotCount}`]),
+    ...(o.snapshotCatchupEntries === undefined || o.program === 'etcd' ? [] : [`--experimental-snapshot-catchup-entries=${o.snapshotCatchupEntries}`]),
+  ];
+  const cluster = await TestCluster.start({ program: o.program, members: 3, electionMs, heartbeatMs: o.heartbeatMs ?? 50, advertisePeerUrl: net.advertise, extraArgs, countLines: ['applied incoming raft snapshot'] });
   const endpoints = cluster.members.map((m) => m.clientUrl);
   const anomalies: Anomaly[] = [];
   const undecided: string[] = [];
@@ -81,8 +98,9 @@ export async function runScenario(seed: number, o: ScenarioOptions): Promise<Sce
   const kv = new KvWorkload({ seed, endpoints, clients: o.clients ?? 4, keys: o.keys ?? 4, timeoutMs: o.mislabelSerializableReads ? 500 : 3000, mislabelSerializableReads: o.mislabelSerializableReads });
   // The store's minimum TTL is 1.5 election timeouts; 2 s is above it for the default 500 ms.
   const leases = new LeaseWorkload({ seed, endpoints, ttlSeconds: Math.max(2, Math.ceil((1.5 * electionMs) / 1000)), timeoutMs: 3000 });
-  const nemesis = new Nemesis(cluster, net, { seed, electionMs, faults: o.faults, holdMs: o.holdMs, concurrency: o.concurrency });
+  const nemesis = new Nemesis(cluster, net, { seed, electionMs, faults: o.faults, holdMs: o.holdMs, concurrency: o.concurrency, log });
   const copies: MemberCopy[] = [];
+  let snapshotsSent = 0;
   try {
     await Promise.all(watches.map((w) => w.created()));
     kv.start();
@@ -94,6 +112,7 @@ export async function runScenario(seed: number, o: ScenarioOptions): Promise<Sce
     await nemesis.stop();
     net.heal();
     await Promise.all([kv.stop(), leases.stop()]);
+    for (const e of nemesis.errors) liveness(`nemesis: ${e}`);
     log(`seed ${seed}: ${nemesis.records.length} faults (${nemesis.records.map((f) => f.kind).join(', ')}); ${kv.ops.length} operations; recovering`);
 
     for (const m of cluster.members) {
@@ -145,6 +164,7 @@ export async function runScenario(seed: number, o: ScenarioOptions): Promise<Sce
         { electionTimeoutMs: electionMs, slackMs: 3 * electionMs + 1500 },
       ),
     );
+    snapshotsSent = await countSnapshotsSent(cluster.members);
     if (net.unidentified > 0) log(`seed ${seed}: ${net.unidentified} peer connections refused (dialler not identified)`);
   } finally {
     await Promise.allSettled([kv.stop(), leases.stop(), nemesis.stop()]);
@@ -166,7 +186,21 @@ export async function runScenario(seed: number, o: ScenarioOptions): Promise<Sce
     undecidedKeys: undecided,
     longestOutageMs: longestOutage(kv.ops.filter((x) => !x.key.endsWith('fence')).map((x) => x.ret)),
     wallMs: performance.now() - started,
+    snapshotsSent,
+    snapshotsApplied: cluster.members.reduce((n, m) => n + m.countLines('applied incoming raft snapshot'), 0),
   };
+}
+
+/** The sum of etcd_network_snapshot_send_success over the members' /metrics (0 for one that does not answer). */
+async function countSnapshotsSent(members: readonly ClusterMember[]): Promise<number> {
+  let n = 0;
+  for (const m of members) {
+    const text = await fetch(`${m.clientUrl}/metrics`, { signal: AbortSignal.timeout(3000) })
+      .then((r) => r.text())
+      .catch(() => '');
+    for (const line of text.split('\n')) if (line.startsWith('etcd_network_snapshot_send_success')) n += Number(line.split(' ').pop()) || 0;
+  }
+  return n;
 }
 
 function longestOutage(completions: number[]): number {

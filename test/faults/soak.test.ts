@@ -18,7 +18,8 @@ it(`soak: ${options.runs} runs of ${options.durationS} s against ${options.progr
       program: options.program,
       durationMs: options.durationS * 1000,
       concurrency: options.concurrency,
-      extraArgs: options.snapshotCount === undefined ? [] : [`--snapshot-count=${options.snapshotCount}`],
+      snapshotCount: options.snapshotCount,
+      snapshotCatchupEntries: options.snapshotCatchupEntries,
       log: (l) => process.stderr.write(`${l}\n`),
     });
     const row: SoakRow = {
@@ -33,6 +34,8 @@ it(`soak: ${options.runs} runs of ${options.durationS} s against ${options.progr
       undecidedKeys: r.undecidedKeys,
       longestOutageMs: r.longestOutageMs,
       wallMs: r.wallMs,
+      snapshotsSent: r.snapshotsSent,
+      snapshotsApplied: r.snapshotsApplied,
     };
     appendFileSync(options.reportPath, `${JSON.stringify(row)}\n`);
     anomalies += row.anomalies.length;

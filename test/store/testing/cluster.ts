@@ -31,6 +31,8 @@ export interface ClusterOptions {
    * --initial-cluster) instead of the one it listens on: a fault-injecting proxy in front of it.
    */
   advertisePeerUrl?: (member: ClusterMember) => Promise<string>;
+  /** Output lines to count across restarts (ClusterMember.countLines), e.g. a log message. */
+  countLines?: string[];
 }
 
 /** How a member joins: the founders start with the cluster's --initial-cluster and state new. */
@@ -42,6 +44,15 @@ export interface JoinOptions {
 export class ClusterMember {
   proc: ChildProcess | undefined;
   output = '';
+  /** Lines of output counted across every process of this member (see countLines). */
+  private readonly lineCounts = new Map<string, number>();
+  private partialLine = '';
+
+  /** How many output lines, over every start of this member, contained `text` (one of the cluster's `countLines`). */
+  countLines(text: string): number {
+    return this.lineCounts.get(text) ?? 0;
+  }
+
   /** Set for a member added later (etcdctl member add prints what it must start with). */
   join: JoinOptions | undefined;
 
@@ -97,8 +108,16 @@ export class ClusterMember {
     const [cmd, argv] = o.program === 'etcd' ? [etcdBinary(), args] : [process.execPath, [STORE_SERVER, ...args]];
     const proc = spawn(cmd, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
     this.output = '';
+    this.partialLine = '';
+    for (const text of o.countLines ?? []) if (!this.lineCounts.has(text)) this.lineCounts.set(text, 0);
     const keep = (b: Buffer) => {
-      this.output = (this.output + b.toString()).slice(-200_000);
+      const s = b.toString();
+      this.output = (this.output + s).slice(-200_000);
+      if (this.lineCounts.size > 0) {
+        const lines = (this.partialLine + s).split('\n');
+        this.partialLine = lines.pop()!.slice(-10_000);
+        for (const line of lines) for (const [text, n] of this.lineCounts) if (line.includes(text)) this.lineCounts.set(text, n + 1);
+      }
     };
     proc.stdout?.on('data', keep);
     proc.stderr?.on('data', keep);

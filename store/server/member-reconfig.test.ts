@@ -3,63 +3,19 @@
 // promotion while behind, peer URLs updated, and a leader that removes itself steps down and stops
 // while the others go on.
 
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { raftIdOf } from './identity.js';
 import { MemberAdmin } from './member-admin.js';
-import { Member, type MemberConfig } from './member.js';
+import { Member } from './member.js';
+import { inProcessMembers, quietLogger, until } from './testing/members.js';
 import { Switchboard } from './testing/switchboard.js';
 
 const b = (s: string): Uint8Array => new TextEncoder().encode(s);
-const quiet = { info() {}, warn() {}, error() {} };
 
-const dirs: string[] = [];
-const running: Member[] = [];
-afterEach(async () => {
-  for (const m of running.splice(0)) await m.stop().catch(() => {});
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-
-function configs(n: number): MemberConfig[] {
-  const root = mkdtempSync(join(tmpdir(), 'member-reconfig-'));
-  dirs.push(root);
-  const names = Array.from({ length: n }, (_, i) => `m${i + 1}`);
-  const cluster = names.map((name, i) => `${name}=http://127.0.0.1:${24800 + i}`).join(',');
-  return names.map((name, i) => ({
-    name,
-    dataDir: join(root, name),
-    advertisePeerUrls: [`http://127.0.0.1:${24800 + i}`],
-    advertiseClientUrls: [`http://127.0.0.1:${24790 + i}`],
-    initialCluster: cluster,
-    initialClusterState: 'new',
-    initialClusterToken: 'reconfig',
-    heartbeatMs: 10,
-    electionMs: 100,
-    snapshotCount: 1000,
-    requestTimeoutMs: 3000,
-  }));
-}
-
-async function start(sw: Switchboard, cfg: MemberConfig): Promise<Member> {
-  const m: Member = new Member(cfg, quiet);
-  await m.open(() => sw.transportFor(() => m), (e) => {
-    throw e;
-  });
-  sw.members.set(m.raftId, m);
-  m.start();
-  running.push(m);
-  return m;
-}
-
-async function until(cond: () => boolean, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+const harness = inProcessMembers('member-reconfig', 24800);
+afterEach(() => harness.cleanup());
+const configs = (n: number) => harness.configs(n);
+const start = harness.start;
 
 function admin(m: Member, all: Member[]): MemberAdmin {
   const a: MemberAdmin = new MemberAdmin({
@@ -157,7 +113,7 @@ describe('membership changes on real members', () => {
     const learner = await admin(leader, ms).add(url, true);
     const info = leader.membersInfo();
     let asked: string[] = [];
-    const joiner: Member = new Member({ ...cfgs[3]!, initialClusterState: 'existing' }, quiet);
+    const joiner: Member = new Member({ ...cfgs[3]!, initialClusterState: 'existing' }, quietLogger);
     await joiner.open(() => sw.transportFor(() => joiner), (e) => {
       throw e;
     }, async (urls) => {
@@ -169,7 +125,7 @@ describe('membership changes on real members', () => {
     expect(asked.sort()).toEqual(founders.map((c) => c.advertisePeerUrls[0]).sort());
     sw.members.set(joiner.raftId, joiner);
     joiner.start();
-    running.push(joiner);
+    harness.track(joiner);
     await until(() => joiner.kv.revision === leader.kv.revision, 20_000);
     expect(joiner.kv.hash()).toEqual(leader.kv.hash());
     // It never saw the first entries: they came as a snapshot (with the member table in it).

@@ -1,61 +1,16 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { raftIdOf } from './identity.js';
-import { Member, type MemberConfig } from './member.js';
+import type { Member } from './member.js';
+import { inProcessMembers, until } from './testing/members.js';
 import { Switchboard } from './testing/switchboard.js';
 
 const b = (s: string): Uint8Array => new TextEncoder().encode(s);
 const s = (u: Uint8Array): string => new TextDecoder().decode(u);
-const quiet = { info() {}, warn() {}, error() {} };
 
-const dirs: string[] = [];
-const members: Member[] = [];
-afterEach(async () => {
-  for (const m of members.splice(0)) await m.stop().catch(() => {});
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-
-function configs(n: number): MemberConfig[] {
-  const root = mkdtempSync(join(tmpdir(), 'member-'));
-  dirs.push(root);
-  const names = Array.from({ length: n }, (_, i) => `m${i + 1}`);
-  const cluster = names.map((name, i) => `${name}=http://127.0.0.1:${23800 + i}`).join(',');
-  return names.map((name, i) => ({
-    name,
-    dataDir: join(root, name),
-    advertisePeerUrls: [`http://127.0.0.1:${23800 + i}`],
-    advertiseClientUrls: [`http://127.0.0.1:${23790 + i}`],
-    initialCluster: cluster,
-    initialClusterState: 'new',
-    initialClusterToken: 'test-token',
-    heartbeatMs: 10,
-    electionMs: 100,
-    snapshotCount: 50,
-    requestTimeoutMs: 3000,
-    quotaBytes: 64 * 1024,
-  }));
-}
-
-async function startMember(sw: Switchboard, cfg: MemberConfig): Promise<Member> {
-  const m: Member = new Member(cfg, quiet);
-  await m.open(() => sw.transportFor(() => m), (e) => {
-    throw e;
-  });
-  sw.members.set(m.raftId, m);
-  m.start();
-  members.push(m);
-  return m;
-}
-
-async function until(cond: () => boolean, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+const harness = inProcessMembers('member', 23800);
+afterEach(() => harness.cleanup());
+const configs = (n: number) => harness.configs(n, { snapshotCount: 50, quotaBytes: 64 * 1024 });
+const startMember = harness.start;
 
 /**
  * Clears every NOSPACE alarm. Each member that applies a write crossing the quota raises its own
@@ -98,7 +53,6 @@ describe('Member (3 in one process, real disks)', () => {
     const victim = ms.find((m) => !m.isLeader())!;
     const cfg = victim.config;
     await victim.stop();
-    members.splice(members.indexOf(victim), 1);
     sw.members.delete(victim.raftId);
     for (let i = 120; i < 150; i++) await ms.find((m) => m !== victim)!.write({ put: { key: b(`k${i % 7}`), value: b(`v${i}`) } });
     const back = await startMember(sw, cfg);

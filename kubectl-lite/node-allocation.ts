@@ -5,7 +5,7 @@
 import { formatQuantity, milliOf, parseQuantity, valueOf, ZERO } from '../client/quantity.js';
 import type { Ctx } from './context.js';
 import { resourcePath } from './discovery.js';
-import { totalRequestsAndLimits, type PodLike } from './describe/pod-resources.js';
+import { allocatableOf, share, totalRequestsAndLimits, type PodLike } from './describe/pod-resources.js';
 
 export const ALLOCATION_HEADERS = ['CPU REQUESTS', 'MEMORY REQUESTS', 'PODS'];
 
@@ -18,17 +18,12 @@ type BoundPod = PodLike & { spec?: PodLike['spec'] & { nodeName?: string } };
 
 /** The cells for one node, given the unfinished pods bound to it. */
 export function allocationCells(node: NodeLike, pods: PodLike[]): string[] {
-  const alloc = node.status?.allocatable && Object.keys(node.status.allocatable).length > 0 ? node.status.allocatable : (node.status?.capacity ?? {});
+  const alloc = allocatableOf(node);
   const { requests } = totalRequestsAndLimits(pods);
-  const pct = (used: number, of: number): number => (of === 0 ? 0 : Math.trunc((used / of) * 100));
-  const cpu = requests.get('cpu') ?? ZERO;
-  const memory = requests.get('memory') ?? ZERO;
-  const cpuOf = milliOf(parseQuantity(alloc['cpu']) ?? ZERO);
-  const memOf = valueOf(parseQuantity(alloc['memory']) ?? ZERO);
   const podsOf = parseQuantity(alloc['pods']);
   return [
-    `${formatQuantity(cpu)} (${pct(milliOf(cpu), cpuOf)}%)`,
-    `${formatQuantity(memory)} (${pct(valueOf(memory), memOf)}%)`,
+    share(requests.get('cpu') ?? ZERO, milliOf(parseQuantity(alloc['cpu']) ?? ZERO), milliOf),
+    share(requests.get('memory') ?? ZERO, valueOf(parseQuantity(alloc['memory']) ?? ZERO), valueOf),
     `${pods.length}/${podsOf ? formatQuantity(podsOf) : '?'}`,
   ];
 }

@@ -4,7 +4,7 @@
 //  - Burstable: anything in between.
 
 import { asObject, objectList, type Obj } from '../admission/validation/json-access.js';
-import { parseQuantity } from './quantity.js';
+import { addQuantities, compareQuantities, parseQuantity, ZERO, type Quantity } from '../../client/quantity.js';
 
 export type QOSClass = 'BestEffort' | 'Burstable' | 'Guaranteed';
 
@@ -12,8 +12,9 @@ const QOS_RESOURCES = ['cpu', 'memory'] as const;
 
 export function podQOSClass(specValue: unknown): QOSClass {
   const spec: Obj = asObject(specValue) ?? {};
-  const requests = new Map<string, number>();
-  const limits = new Map<string, number>();
+  // Exact amounts: in floating point 100m + 200m would not equal a 300m limit.
+  const requests = new Map<string, Quantity>();
+  const limits = new Map<string, Quantity>();
   let guaranteed = true;
   for (const c of [...objectList(spec['initContainers']), ...objectList(spec['containers'])]) {
     const resources = asObject(c['resources']);
@@ -21,21 +22,24 @@ export function podQOSClass(specValue: unknown): QOSClass {
     const lim = asObject(resources?.['limits']) ?? {};
     for (const r of QOS_RESOURCES) {
       const q = parseQuantity(req[r]);
-      if (q !== undefined && q > 0) requests.set(r, (requests.get(r) ?? 0) + q);
+      if (q && compareQuantities(q, ZERO) > 0) requests.set(r, addQuantities(requests.get(r) ?? ZERO, q));
     }
     let limitsFound = 0;
     for (const r of QOS_RESOURCES) {
       const q = parseQuantity(lim[r]);
-      if (q !== undefined && q > 0) {
+      if (q && compareQuantities(q, ZERO) > 0) {
         limitsFound++;
-        limits.set(r, (limits.get(r) ?? 0) + q);
+        limits.set(r, addQuantities(limits.get(r) ?? ZERO, q));
       }
     }
     if (limitsFound < QOS_RESOURCES.length) guaranteed = false;
   }
   if (requests.size === 0 && limits.size === 0) return 'BestEffort';
   if (guaranteed) {
-    for (const [r, q] of requests) if (limits.get(r) !== q) guaranteed = false;
+    for (const [r, q] of requests) {
+      const limit = limits.get(r);
+      if (!limit || compareQuantities(limit, q) !== 0) guaranteed = false;
+    }
   }
   return guaranteed && requests.size === limits.size ? 'Guaranteed' : 'Burstable';
 }

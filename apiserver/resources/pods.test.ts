@@ -58,6 +58,8 @@ describe('pods: defaults and prepareForCreate', () => {
     [{ limits: { cpu: '1', memory: '1Gi' } }, 'Guaranteed'],
     [{ limits: { cpu: '1', memory: '1Gi' }, requests: { cpu: '1000m', memory: '1024Mi' } }, 'Guaranteed'],
     [{ limits: { cpu: '1', memory: '1Gi' }, requests: { cpu: '500m' } }, 'Burstable'],
+    // Equal amounts written two ways (in floating point 700 × 0.001 is not 0.7).
+    [{ limits: { cpu: '0.7', memory: '1Gi' }, requests: { cpu: '700m', memory: '1Gi' } }, 'Guaranteed'],
   ])('resources %j give QoS %s', (resources, qos) => {
     const { obj } = create(pod({ containers: [{ name: 'c', image: 'x:1', resources }] }));
     expect((obj['status'] as { qosClass: string }).qosClass).toBe(qos);

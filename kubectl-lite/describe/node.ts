@@ -9,7 +9,7 @@ import type { KObj } from '../objects.js';
 import { age } from '../printer.js';
 import { DescribeWriter } from '../tabwriter.js';
 import { describeEvents, eventsFor, get, printAnnotations, printLabels, printTaints, rfc1123z, type EventItem, type Taint } from './common.js';
-import { podRequestsAndLimits, totalRequestsAndLimits, type PodLike, type QuantityList } from './pod-resources.js';
+import { allocatableOf, podRequestsAndLimits, share, totalRequestsAndLimits, type PodLike, type QuantityList } from './pod-resources.js';
 
 type PodObj = KObj & PodLike;
 
@@ -41,22 +41,11 @@ function nodeRoles(labels: Record<string, string> | undefined): string[] {
   return [...roles].sort();
 }
 
-/** A quantity and its share of what the node can give, truncated to a whole percent like kubectl. */
-function share(q: Quantity, of: number, unit: (q: Quantity) => number): string {
-  const pct = of === 0 ? 0 : Math.trunc((unit(q) / of) * 100);
-  return `${formatQuantity(q)} (${pct}%)`;
-}
-
 function resourceList(w: DescribeWriter, list: Record<string, unknown>): void {
   for (const name of Object.keys(list).sort()) {
     const q = parseQuantity(list[name]);
     w.write(0, `  ${name}:\t${q ? formatQuantity(q) : String(list[name])}\n`);
   }
-}
-
-function allocatableOf(node: KObj): Record<string, unknown> {
-  const alloc = get(node, 'status.allocatable') as Record<string, unknown> | undefined;
-  return alloc && Object.keys(alloc).length > 0 ? alloc : ((get(node, 'status.capacity') ?? {}) as Record<string, unknown>);
 }
 
 function nodeResources(w: DescribeWriter, node: KObj, pods: PodObj[]): void {

@@ -3,7 +3,7 @@
 // the pod overhead. The "Allocated resources" of describe node and the allocation columns of
 // kubectl-lite's `get nodes -o wide` both come from here.
 
-import { addQuantities, compareQuantities, parseQuantity, type Quantity } from '../../client/quantity.js';
+import { addQuantities, compareQuantities, formatQuantity, parseQuantity, type Quantity } from '../../client/quantity.js';
 
 export type QuantityList = Map<string, Quantity>;
 
@@ -78,4 +78,16 @@ export function totalRequestsAndLimits(pods: PodLike[]): { requests: QuantityLis
     addInto(limits, own.limits);
   }
   return { requests, limits };
+}
+
+/** What a node offers pods: its allocatable, or its capacity when it reports no allocatable. */
+export function allocatableOf(node: { status?: unknown }): Record<string, unknown> {
+  const status = (node.status ?? {}) as { allocatable?: Record<string, unknown>; capacity?: Record<string, unknown> };
+  return status.allocatable && Object.keys(status.allocatable).length > 0 ? status.allocatable : (status.capacity ?? {});
+}
+
+/** "750m (18%)": a quantity and its share of `of`, truncated to a whole percent as kubectl does. */
+export function share(q: Quantity, of: number, unit: (q: Quantity) => number): string {
+  const pct = of === 0 ? 0 : Math.trunc((unit(q) / of) * 100);
+  return `${formatQuantity(q)} (${pct}%)`;
 }

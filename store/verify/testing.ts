@@ -3,6 +3,7 @@
 
 import type { KvInput, KvOp, KvOutput, LogEvent, Observed } from './history.js';
 import { stepRegister, type RegisterState } from './register-model.js';
+import { seededRandom } from '../raft/index.js';
 
 let nextId = 1;
 
@@ -19,17 +20,8 @@ export const cas = (expect: string | null, value: string, succeeded: boolean, re
   { f: 'cas', succeeded, revision, current },
 ];
 
-/** A tiny seeded PRNG (mulberry32), so a failing random test names its seed. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The Raft core's seeded PRNG (mulberry32), so a failing random test names its seed. */
+export const prng = seededRandom;
 
 /**
  * A random history of `clients` concurrent clients on `keys` keys, produced by a real sequential

@@ -330,6 +330,9 @@ export class Member {
   private async submit(id: string, send: () => void): Promise<LogResponse | undefined> {
     const deadline = Date.now() + this.config.requestTimeoutMs;
     const result = new Promise<LogResponse | undefined>((resolve, reject) => this.waiters.set(id, { resolve, reject }));
+    // stop() may reject the waiter while the proposal is still being retried (no leader yet),
+    // before anything awaits `result`: the race below still sees the rejection.
+    result.catch(() => undefined);
     // Proposals are dropped while there is no leader (an election is running): retry until it ends.
     for (;;) {
       try {

@@ -48,6 +48,19 @@ export interface KeyspaceDump {
   changes: StoredChange[];
 }
 
+/**
+ * The keyspace as it was at one moment, readable while writes go on: what a snapshot is encoded
+ * from a slice at a time. The changes are a copy-on-write clone of the store's revision tree, so
+ * taking it costs nothing and later writes and compactions copy the nodes they touch instead of
+ * changing the ones it sees.
+ */
+export interface FrozenKeyspace {
+  currentRev: number;
+  compactRev: number;
+  /** Every stored change as of the freeze, in revision order. */
+  changes(): Iterable<StoredChange>;
+}
+
 const EMPTY = new Uint8Array(0);
 /** Fixed per-change overhead used in the size estimate (revision, versions, lease). */
 const CHANGE_OVERHEAD = 48;
@@ -145,6 +158,17 @@ export class MvccStore {
     const changes: StoredChange[] = [];
     for (const list of this.revisions.values()) changes.push(...list);
     return { currentRev: this.currentRev, compactRev: this.compactRev, changes };
+  }
+
+  freeze(): FrozenKeyspace {
+    const revisions = this.revisions.clone();
+    return {
+      currentRev: this.currentRev,
+      compactRev: this.compactRev,
+      *changes() {
+        for (const list of revisions.values()) yield* list;
+      },
+    };
   }
 
   /** Replace the whole keyspace with a dump (a snapshot being restored). */

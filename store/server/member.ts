@@ -19,10 +19,12 @@ import { validateChange, type MemberChange, type ReconfigView } from './reconfig
 import type { PeerMembersInfo } from './transport/index.js';
 import { RaftNode, ReadTimeoutError, NoLeaderError, type NodeLogger, type RaftTransport } from './raft-node.js';
 import { EtcdError, Errors } from './state/errors.js';
-import { collectGarbage } from './gc.js';
-import { encodeBinary } from './state/binary.js';
+import { collectGarbage, collectGarbageWhenIdle } from './gc.js';
+import { encodeImage, SnapshotAbortedError, type FrozenImage, type SnapshotImage } from './snapshot-image.js';
 import { decodeEnvelope, decodeStored, encodeEnvelope, type AlarmType, type KvLogRequest, type LogRequest, type RangeRequest, type RangeResponse, type RequestOp, type TxnRequest } from './state/requests.js';
 import { StateMachine, type LogResponse } from './state/state-machine.js';
+
+export type { SnapshotImage } from './snapshot-image.js';
 
 export interface MemberConfig {
   name: string;
@@ -62,13 +64,6 @@ export interface Identity {
   memberId: string;
   clusterId: string;
   name: string;
-}
-
-/** The state machine image carried by Raft snapshots (also built by an offline restore). */
-export interface SnapshotImage {
-  kv: ReturnType<StateMachine['dump']>;
-  members: ReturnType<Membership['dump']>;
-  alarms?: { memberId: string; alarm: AlarmType }[];
 }
 
 export interface ActiveAlarm {
@@ -127,6 +122,10 @@ export class Member {
    * it, so the next snapshot must be taken after the addition, not whenever the count says.
    */
   private snapshotDue = false;
+  /** The snapshot being encoded and saved in the background, if any. */
+  private snapshotting: Promise<void> | undefined;
+  private stopping = false;
+  private cancelIdleCollection: (() => void) | undefined;
   private timers: NodeJS.Timeout[] = [];
   private compactor: AutoCompactor | undefined;
   /** After a restart: the commit index the log is replayed up to, and how many entries that took. */
@@ -238,10 +237,13 @@ export class Member {
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
+    this.cancelIdleCollection?.();
     await this.compactor?.stop();
     await this.node.stop();
+    await this.snapshotting;
     for (const w of this.waiters.values()) w.reject(Errors.stopped());
     this.waiters.clear();
     await this.disk.close();
@@ -478,16 +480,40 @@ export class Member {
 
   // ---- snapshots ----
 
-  private async maybeSnapshot(applied: number): Promise<void> {
+  /**
+   * Every snapshotCount applied entries, start a snapshot of the state as of `applied`. The state
+   * is frozen here, synchronously, so the image is exactly the state at that index; it is encoded
+   * and saved in the background while the member goes on applying (see snapshot-image.ts).
+   */
+  private maybeSnapshot(applied: number): void {
+    if (this.snapshotting || this.stopping) return;
     if (!this.snapshotDue && applied - this.snapshotIndex < this.config.snapshotCount) return;
     this.snapshotDue = false;
-    const image: SnapshotImage = { kv: this.sm.dump(), members: this.membership.dump(), alarms: this.alarmList().map((a) => ({ memberId: a.memberId.toString(), alarm: a.alarm })) };
-    const conf = this.node.raw.status().config;
-    const snap: Snapshot = { metadata: { index: applied, term: this.disk.storage.term(applied), confState: conf }, data: encodeBinary(image, this.kv.size + 4096) };
-    await this.disk.saveSnapshot(snap, Math.max(0, applied - (this.config.snapshotCatchUpEntries ?? CATCH_UP_ENTRIES)));
-    this.snapshotIndex = applied;
-    this.logger.info({ index: applied }, 'saved snapshot and compacted the raft log');
-    collectGarbage();
+    const frozen = this.sm.freeze();
+    const image: FrozenImage = { ...frozen, members: this.membership.dump(), alarms: this.alarmList().map((a) => ({ memberId: a.memberId.toString(), alarm: a.alarm })) };
+    const metadata = { index: applied, term: this.disk.storage.term(applied), confState: this.node.raw.status().config };
+    this.snapshotting = this.saveSnapshot(image, metadata)
+      .catch((e: unknown) => {
+        if (!(e instanceof SnapshotAbortedError)) this.fatal?.(e);
+      })
+      .finally(() => {
+        this.snapshotting = undefined;
+        // A member added while this snapshot was being made is not in it: take the next one now,
+        // not at the next applied entry (an idle cluster may have none for a long time).
+        if (this.snapshotDue) this.maybeSnapshot(this.node.appliedIndex);
+      });
+  }
+
+  private async saveSnapshot(image: FrozenImage, metadata: Snapshot['metadata']): Promise<void> {
+    const started = performance.now();
+    const data = await encodeImage(image, { sizeHint: this.kv.size + 4096, aborted: () => this.stopping });
+    const compactTo = Math.max(0, metadata.index - (this.config.snapshotCatchUpEntries ?? CATCH_UP_ENTRIES));
+    const saved = await this.disk.saveSnapshot({ metadata, data }, compactTo);
+    if (!saved) return; // a newer snapshot arrived from the leader meanwhile
+    this.snapshotIndex = Math.max(this.snapshotIndex, metadata.index);
+    this.logger.info({ index: metadata.index, bytes: data.length, tookMs: Math.round(performance.now() - started) }, 'saved snapshot and compacted the raft log');
+    this.cancelIdleCollection?.();
+    this.cancelIdleCollection = collectGarbageWhenIdle(() => this.node.appliedIndex);
   }
 
   private restoreImage(s: Snapshot): void {

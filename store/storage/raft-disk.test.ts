@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
 import { ClassicLevel } from 'classic-level';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Entry, Snapshot } from '../raft/types.js';
@@ -39,6 +40,30 @@ const entryKey = (i: number) => {
   k.writeBigUInt64BE(BigInt(i), 1);
   return k;
 };
+
+const chunkKey = (index: number, n: number) => {
+  const k = Buffer.alloc(13);
+  k[0] = 0x63;
+  k.writeBigUInt64BE(BigInt(index), 1);
+  k.writeUInt32BE(n, 9);
+  return k;
+};
+
+/** Compared without a deep walk over megabytes of data, byte by byte. */
+function expectSnapshot(got: Snapshot, want: Snapshot) {
+  expect(got.metadata).toEqual(want.metadata);
+  expect(Buffer.compare(Buffer.from(got.data), Buffer.from(want.data))).toBe(0);
+}
+
+/** The snapshot indexes that have chunk records on disk. */
+async function chunkIndexes(dir: string): Promise<number[]> {
+  const db = new ClassicLevel<Buffer, Buffer>(dir, { keyEncoding: 'buffer', valueEncoding: 'buffer' });
+  await db.open();
+  const seen = new Set<number>();
+  for await (const k of db.keys({ gte: Buffer.from('c'), lt: Buffer.from('d') })) seen.add(Number(k.readBigUInt64BE(1)));
+  await db.close();
+  return [...seen];
+}
 
 describe('RaftDisk', () => {
   it('a new directory is empty; what was saved is there after reopening', async () => {
@@ -81,6 +106,96 @@ describe('RaftDisk', () => {
     expect(disk.storage.entries(5, 6, Infinity)).toEqual([ent(5, 1)]);
     expect(disk.storage.initialState().confState).toEqual(conf);
     await disk.close();
+  });
+
+  it("deletes the entries a snapshot made obsolete from disk, not only from memory", async () => {
+    const dir = freshDir();
+    const disk = await reopen(dir);
+    await disk.save({ hardState: { term: 1, vote: 1, commit: 8 }, entries: [1, 2, 3, 4, 5, 6, 7, 8].map((i) => ent(i, 1)) });
+    const conf = { voters: [1], learners: [], votersOutgoing: [], learnersNext: [], autoLeave: false };
+    expect(await disk.saveSnapshot({ metadata: { index: 6, term: 1, confState: conf }, data: new Uint8Array([6]) }, 4)).toBe(true);
+    expect(disk.storage.firstIndex()).toBe(5);
+    await disk.close(); // waits for the background deletion
+    const db = new ClassicLevel<Buffer, Buffer>(dir, { keyEncoding: 'buffer', valueEncoding: 'buffer' });
+    await db.open();
+    const indexes: number[] = [];
+    for await (const k of db.keys({ gt: Buffer.from('e'), lt: Buffer.from('f') })) indexes.push(Number(k.readBigUInt64BE(1)));
+    await db.close();
+    expect(indexes).toEqual([5, 6, 7, 8]);
+  });
+
+  it("does not save its own snapshot over a newer one received while it was being made", async () => {
+    const dir = freshDir();
+    let disk = await reopen(dir);
+    await disk.save({ hardState: { term: 1, vote: 1, commit: 5 }, entries: [1, 2, 3, 4, 5].map((i) => ent(i, 1)) });
+    const conf = { voters: [1, 2], learners: [], votersOutgoing: [], learnersNext: [], autoLeave: false };
+    const received: Snapshot = { metadata: { index: 20, term: 2, confState: conf }, data: new Uint8Array([20]) };
+    await disk.save({ snapshot: received, entries: [], hardState: { term: 2, vote: 0, commit: 20 } });
+    expect(await disk.saveSnapshot({ metadata: { index: 4, term: 1, confState: conf }, data: new Uint8Array([4]) }, 2)).toBe(false);
+    expect(disk.storage.snapshot().metadata.index).toBe(20);
+    await disk.close();
+    disk = await reopen(dir);
+    expect(disk.storage.snapshot()).toEqual(received);
+    await disk.close();
+  });
+
+  it('keeps a snapshot larger than one chunk record, made here or received, whole across a restart', async () => {
+    const big = new Uint8Array(2.5 * 1024 * 1024).map((_, i) => (i * 7919) % 251);
+    const conf = { voters: [1], learners: [], votersOutgoing: [], learnersNext: [], autoLeave: false };
+    const dir = freshDir();
+    let disk = await reopen(dir);
+    await disk.save({ hardState: { term: 1, vote: 1, commit: 3 }, entries: [1, 2, 3].map((i) => ent(i, 1)) });
+    const own: Snapshot = { metadata: { index: 3, term: 1, confState: conf }, data: big };
+    expect(await disk.saveSnapshot(own, 2)).toBe(true);
+    await disk.close();
+    disk = await reopen(dir);
+    expectSnapshot(disk.storage.snapshot(), own);
+    const received: Snapshot = { metadata: { index: 9, term: 2, confState: conf }, data: big.map((v) => 255 - v) };
+    await disk.save({ snapshot: received, entries: [], hardState: { term: 2, vote: 0, commit: 9 } });
+    await disk.close();
+    disk = await reopen(dir);
+    expectSnapshot(disk.storage.snapshot(), received);
+    await disk.close();
+    // Only the latest snapshot's chunks are left.
+    expect(await chunkIndexes(dir)).toEqual([9]);
+  });
+
+  it('a damaged snapshot chunk is refused when the snapshot is read, naming the directory', async () => {
+    const conf = { voters: [1], learners: [], votersOutgoing: [], learnersNext: [], autoLeave: false };
+    const dir = freshDir();
+    let disk = await reopen(dir);
+    await disk.save({ hardState: { term: 1, vote: 1, commit: 2 }, entries: [ent(1, 1), ent(2, 1)] });
+    await disk.saveSnapshot({ metadata: { index: 2, term: 1, confState: conf }, data: new TextEncoder().encode('state@2') }, 1);
+    await disk.close();
+    await damage(dir, chunkKey(2, 0));
+    disk = await reopen(dir);
+    expect(() => disk.storage.snapshot().data).toThrow(CorruptDataError);
+    expect(() => disk.storage.snapshot().data).toThrow(/data checksum mismatch/);
+    await disk.close();
+  });
+
+  it('reads the one-record snapshot older versions wrote, and removes chunks no snapshot names', async () => {
+    const dir = freshDir();
+    const conf = { voters: [1, 2], learners: [], votersOutgoing: [], learnersNext: [], autoLeave: false };
+    const db = new ClassicLevel<Buffer, Buffer>(dir, { keyEncoding: 'buffer', valueEncoding: 'buffer' });
+    await db.open();
+    const confJson = Buffer.from(JSON.stringify(conf));
+    const body = Buffer.alloc(20 + confJson.length + 3);
+    body.writeBigUInt64BE(7n, 0);
+    body.writeBigUInt64BE(2n, 8);
+    body.writeUInt32BE(confJson.length, 16);
+    confJson.copy(body, 20);
+    body.set([1, 2, 3], 20 + confJson.length);
+    const record = Buffer.alloc(4 + body.length);
+    record.writeUInt32BE(crc32(body) >>> 0, 0);
+    body.copy(record, 4);
+    await db.put(Buffer.from('s'), record);
+    await db.put(chunkKey(12, 0), Buffer.from('a snapshot whose manifest was never written'));
+    await db.close();
+    const disk = await reopen(dir);
+    expect(disk.storage.snapshot()).toEqual({ metadata: { index: 7, term: 2, confState: conf }, data: new Uint8Array([1, 2, 3]) });
+    await disk.close();
+    expect(await chunkIndexes(dir)).toEqual([]);
   });
 
   it('a snapshot received from the leader replaces the whole log', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BINARY_MAGIC, decodeBinary, encodeBinary, isBinary } from './binary.js';
+import { BINARY_MAGIC, BinaryStreamWriter, decodeBinary, encodeBinary, isBinary } from './binary.js';
 import { decodeEnvelope, decodeJson, encodeEnvelope, encodeJson, type LogEnvelope } from './requests.js';
 
 const bytes = (s: string) => new Uint8Array(Buffer.from(s));
@@ -52,5 +52,21 @@ describe('binary value encoding', () => {
     const changes = Array.from({ length: 200 }, (_, i) => ({ sub: 0, tombstone: false, kv: { key: bytes(`k${i}`), value: new Uint8Array(1024).fill(i % 256), createRevision: i + 2, modRevision: i + 2, version: 1, lease: 0n } }));
     const image = { kv: { currentRev: 201, compactRev: -1, changes, leases: [] }, members: { members: [], removed: [] } };
     expect(decodeBinary(encodeBinary(image, 16))).toEqual(image);
+  });
+
+  it('a value streamed piece by piece decodes as the same value encoded in one go', () => {
+    for (const n of [0, 1, 127, 128, 16384, 20000]) {
+      const items = Array.from({ length: n }, (_, i) => ({ sub: i % 3, kv: { key: bytes(`k${i}`), lease: BigInt(i) }, tombstone: i % 2 === 0 }));
+      const w = new BinaryStreamWriter(16);
+      w.beginObject(2);
+      w.field('members');
+      w.value({ removed: ['1'] });
+      w.field('not a known field name');
+      const mark = w.beginArray();
+      for (const it of items) w.item(mark, it);
+      w.endArray(mark);
+      const streamed = w.finish();
+      expect(decodeBinary(streamed)).toEqual(decodeBinary(encodeBinary({ members: { removed: ['1'] }, 'not a known field name': items })));
+    }
   });
 });

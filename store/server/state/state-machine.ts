@@ -7,7 +7,7 @@
 
 import { toKeyString, fromKeyString } from '../../mvcc/keys.js';
 import { CompactedRevisionError, FutureRevisionError, type Event, type KeyValue } from '../../mvcc/kv.js';
-import type { MvccStore, WriteTxn } from '../../mvcc/store.js';
+import type { FrozenKeyspace, MvccStore, WriteTxn } from '../../mvcc/store.js';
 import { LeaseExistsError, LeaseNotFoundError, LeaseTtlTooLargeError, NO_LEASE, type LeaseDump, type Lessor } from '../../lease/lessor.js';
 import { EtcdError, Errors } from './errors.js';
 import type {
@@ -254,6 +254,11 @@ export class StateMachine {
 
   dump(): { leases: LeaseDump[] } & ReturnType<MvccStore['dump']> {
     return { ...this.kv.dump(), leases: this.lessor.dump() };
+  }
+
+  /** The keyspace and leases as they are now, for a snapshot encoded while applying goes on. */
+  freeze(): { kv: FrozenKeyspace; leases: LeaseDump[] } {
+    return { kv: this.kv.freeze(), leases: this.lessor.dump() };
   }
 
   load(d: ReturnType<StateMachine['dump']>): void {

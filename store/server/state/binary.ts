@@ -263,6 +263,12 @@ export class BinaryStreamWriter {
     write(this.out, v);
   }
 
+  /** One field of the object being written, with a whole value. */
+  property(name: string, v: unknown): void {
+    this.field(name);
+    write(this.out, v);
+  }
+
   // Typed values: what value() writes for them, without its look at the value's type (the hot
   // path of a snapshot writes a few of these per stored change).
 

@@ -31,13 +31,13 @@ export function collectGarbage(): void {
  * collection there would be a pause of its own (100-300 ms for a loaded member), which every
  * request in flight would wait out. Returns a function that cancels the wait.
  */
-export function collectGarbageWhenIdle(progress: () => number, intervalMs = 500): () => void {
+export function collectGarbageWhenIdle(progress: () => number, intervalMs = 500, collect: () => void = collectGarbage): () => void {
   let last = progress();
   const timer = setInterval(() => {
     const now = progress();
     if (now === last) {
       clearInterval(timer);
-      collectGarbage();
+      collect();
     }
     last = now;
   }, intervalMs);

@@ -79,17 +79,18 @@ export async function encodeImage(image: FrozenImage, opts: EncodeOptions): Prom
   w.property('leases', image.leases);
   w.field('changes');
   const changes = w.beginArray();
+  let count = 0;
   let sliceStart = performance.now();
   for (const c of image.kv.changes()) {
     writeChange(w, c);
-    changes.count++;
-    if (changes.count % CLOCK_EVERY === 0 && performance.now() - sliceStart >= sliceMs) {
+    count++;
+    if (count % CLOCK_EVERY === 0 && performance.now() - sliceStart >= sliceMs) {
       await pause();
       if (opts.aborted?.()) throw new SnapshotAbortedError();
       sliceStart = performance.now();
     }
   }
-  w.endArray(changes);
+  w.endArray(changes, count);
   return w.finish();
 }
 

@@ -369,7 +369,7 @@ export class RaftDisk {
 
     if (b.snapshot) {
       this.storage.applySnapshot(b.snapshot);
-      this.dropChunksBefore(b.snapshot.metadata.index);
+      this.dropChunks(0, b.snapshot.metadata.index);
     }
     if (b.entries.length > 0) this.storage.append(b.entries);
     if (b.hardState) this.storage.setHardState(b.hardState);
@@ -403,7 +403,7 @@ export class RaftDisk {
     }
     // The synced write makes the unsynced chunk writes before it durable too: one log, in order.
     await this.db.batch().put(SNAPSHOT_KEY, encodeManifest(manifest)).del(LEGACY_SNAPSHOT_KEY).write({ sync: true });
-    this.dropChunksBefore(index);
+    this.dropChunks(0, index);
     if (index <= this.storage.snapshot().metadata.index) return false;
     const from = this.storage.firstIndex();
     this.storage.createSnapshot(index, snap.metadata.confState, snap.data);
@@ -414,11 +414,7 @@ export class RaftDisk {
     return true;
   }
 
-  /** Delete the chunks of every snapshot older than `index`, in the background. */
-  private dropChunksBefore(index: number): void {
-    this.dropChunks(0, index);
-  }
-
+  /** Delete, in the background, the chunks of the snapshots with an index in [fromIndex, toIndex). */
   private dropChunks(fromIndex: number, toIndex: number): void {
     this.background(() => this.db.clear({ gte: chunkKey(fromIndex, 0), lt: chunkKey(toIndex, 0) }));
   }

@@ -63,8 +63,8 @@ describe('binary value encoding', () => {
       w.value({ removed: ['1'] });
       w.field('not a known field name');
       const mark = w.beginArray();
-      for (const it of items) w.item(mark, it);
-      w.endArray(mark);
+      for (const it of items) w.value(it);
+      w.endArray(mark, items.length);
       const streamed = w.finish();
       expect(decodeBinary(streamed)).toEqual(decodeBinary(encodeBinary({ members: { removed: ['1'] }, 'not a known field name': items })));
     }

@@ -196,10 +196,9 @@ export function encodeBinary(value: unknown, sizeHint = 256): Buffer {
   }
 }
 
-/** Where a count written before its items are known sits, to be filled in by endArray(). */
+/** Where an array's count sits, written before its items are known and filled in by endArray(). */
 export interface ArrayMark {
   readonly at: number;
-  count: number;
 }
 
 /** A count's fixed width: a varint padded with continuation bytes, so any count up to 2^35 fits in place. */
@@ -234,22 +233,17 @@ export class BinaryStreamWriter {
     }
   }
 
-  /** An array whose length is not known yet: count its items with item(), then call endArray(). */
+  /** An array whose length is not known yet: write its items, then endArray() with their count. */
   beginArray(): ArrayMark {
     this.out.u8(9);
     this.out.ensure(COUNT_WIDTH);
-    const mark = { at: this.out.pos, count: 0 };
+    const mark = { at: this.out.pos };
     this.out.pos += COUNT_WIDTH;
     return mark;
   }
 
-  item(mark: ArrayMark, v: unknown): void {
-    write(this.out, v);
-    mark.count++;
-  }
-
-  endArray(mark: ArrayMark): void {
-    let v = mark.count;
+  endArray(mark: ArrayMark, count: number): void {
+    let v = count;
     if (v >= 2 ** (7 * COUNT_WIDTH)) throw new BinaryCodecError(`array of ${v} items is too long to stream`);
     for (let i = 0; i < COUNT_WIDTH - 1; i++) {
       this.out.buf[mark.at + i] = (v % 0x80) + 0x80;
